@@ -51,8 +51,12 @@ def import_elections(session: Session, spec: RegistrySpec) -> ElectionImportRepo
     for e in spec.elections:
         row_e = session.get(Election, e.id)
         values_e: dict[str, object] = {
-            "name": e.name, "level": ElectionLevel(e.level), "region": e.region, "province": e.province,
-            "voting_day": e.voting_day, "candidate_set_date": e.candidate_set,
+            "name": e.name,
+            "level": ElectionLevel(e.level),
+            "region": e.region,
+            "province": e.province,
+            "voting_day": e.voting_day,
+            "candidate_set_date": e.candidate_set,
             "campaign_start": e.campaign.start if e.campaign else None,
             "campaign_end": e.campaign.end if e.campaign else None,
             "quiet_start": e.quiet.start if e.quiet else None,
@@ -66,8 +70,14 @@ def import_elections(session: Session, spec: RegistrySpec) -> ElectionImportRepo
         changed = not created and _apply(row_e, values_e)
         existing = {c.number: c for c in session.exec(select(Candidate).where(Candidate.election_id == e.id))}
         for c in e.candidates:
-            values_c = {"names": list(c.names), "aliases": list(c.aliases), "taglines": list(c.taglines),
-                        "hashtags": list(c.hashtags), "parties": list(c.parties), "colours": list(c.colours)}
+            values_c = {
+                "names": list(c.names),
+                "aliases": list(c.aliases),
+                "taglines": list(c.taglines),
+                "hashtags": list(c.hashtags),
+                "parties": list(c.parties),
+                "colours": list(c.colours),
+            }
             row_c = existing.get(c.number)
             if row_c is None:
                 session.add(Candidate(election_id=e.id, number=c.number, **values_c))  # type: ignore[arg-type]
@@ -88,16 +98,28 @@ def registry_from_db(session: Session) -> RegistrySpec:
     candidates: dict[str, list[CandidateSpec]] = {}
     for c in session.exec(select(Candidate).order_by(Candidate.election_id, Candidate.number)):
         candidates.setdefault(c.election_id, []).append(
-            CandidateSpec(number=c.number, names=tuple(c.names), aliases=tuple(c.aliases),
-                          taglines=tuple(c.taglines), hashtags=tuple(c.hashtags), parties=tuple(c.parties),
-                          colours=tuple(c.colours))
+            CandidateSpec(
+                number=c.number,
+                names=tuple(c.names),
+                aliases=tuple(c.aliases),
+                taglines=tuple(c.taglines),
+                hashtags=tuple(c.hashtags),
+                parties=tuple(c.parties),
+                colours=tuple(c.colours),
+            )
         )
     elections = tuple(
         ElectionSpec(
-            id=e.id, name=e.name, level=e.level, region=e.region, province=e.province,
-            voting_day=e.voting_day, candidate_set=e.candidate_set_date,
+            id=e.id,
+            name=e.name,
+            level=e.level,
+            region=e.region,
+            province=e.province,
+            voting_day=e.voting_day,
+            candidate_set=e.candidate_set_date,
             campaign=Period(start=e.campaign_start, end=e.campaign_end)
-            if e.campaign_start and e.campaign_end else None,
+            if e.campaign_start and e.campaign_end
+            else None,
             quiet=Period(start=e.quiet_start, end=e.quiet_end) if e.quiet_start and e.quiet_end else None,
             candidates=tuple(candidates.get(e.id, ())),
         )

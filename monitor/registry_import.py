@@ -1,0 +1,231 @@
+"""`netra registry import`: agencies, ASN and their accounts from a CSV file.
+
+Bad rows are reported with row, column and reason; good rows still land; importing the same file
+again changes nothing. Blank optional cells never erase what is already stored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from monitor.db import session_scope
+from monitor.models import Account, Agency, Asn, AsnStatus, utcnow
+from monitor.registry_rows import ALL_COLUMNS, REQUIRED_COLUMNS, RegistryRow, RowProblem, validate_row
+
+
+class RegistryFileError(ValueError):
+    """The file as a whole cannot be read (not the problem of one row)."""
+
+
+@dataclass
+class RejectedRow:
+    line: int
+    raw: dict[str, str]
+    problems: list[RowProblem]
+
+    def message(self) -> str:
+        parts = [f"{p.column}{f' {p.value!r}' if p.value else ''}: {p.reason}" for p in self.problems]
+        return f"row {self.line}: " + "; ".join(parts)
+
+
+@dataclass
+class ImportReport:
+    rows: Counter[str] = field(default_factory=Counter)  # created / updated / unchanged / rejected
+    entities: Counter[str] = field(default_factory=Counter)  # e.g. "asn created"
+    rejected: list[RejectedRow] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        rows = ", ".join(f"{k} {self.rows[k]}" for k in ("created", "updated", "unchanged", "rejected"))
+        return f"rows: {rows}"
+
+    def write_rejects(self, path: Path) -> None:
+        """The rejected rows as they were, plus an `error` column, ready to fix and re-import."""
+        with path.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.DictWriter(out, fieldnames=["row", *ALL_COLUMNS, "error"], extrasaction="ignore")
+            writer.writeheader()
+            for rej in self.rejected:
+                writer.writerow({"row": rej.line, **rej.raw, "error": rej.message()})
+
+
+def read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
+    """Parse CSV text (comma, semicolon or tab; BOM tolerated). Returns (line, row) pairs and unknown columns."""
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise RegistryFileError("the file is empty")
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise RegistryFileError(
+            f"missing required column(s): {', '.join(missing)}; the header must name at least "
+            f"{', '.join(REQUIRED_COLUMNS)} (found: {', '.join(header) or 'nothing'})"
+        )
+    unknown = [h for h in header if h and h not in ALL_COLUMNS]
+    rows = []
+    for raw in reader:
+        # reader.line_num is the physical line the row ended on; header is line 1.
+        clean = {k: v if isinstance(v, str) else "" for k, v in raw.items() if k}
+        if not any(v.strip() for v in clean.values()):
+            continue  # blank line
+        rows.append((reader.line_num, clean))
+    return rows, unknown
+
+
+def import_registry_text(engine: Engine, text: str) -> ImportReport:
+    rows, unknown = read_rows(text)
+    report = ImportReport(unknown_columns=unknown)
+    valid: list[tuple[RegistryRow, dict[str, str]]] = []
+    for line, raw in rows:
+        result = validate_row(line, raw)
+        if isinstance(result, list):
+            report.rejected.append(RejectedRow(line, raw, result))
+        else:
+            valid.append((result, raw))
+    with session_scope(engine) as session:
+        _Upserter(session, report).run(valid)
+    report.rows["rejected"] = len(report.rejected)
+    report.rejected.sort(key=lambda r: r.line)
+    return report
+
+
+def import_registry_csv(engine: Engine, path: Path) -> ImportReport:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        text = path.read_text(encoding="cp1252")  # old Excel exports
+    except OSError as exc:
+        raise RegistryFileError(f"{path}: cannot read: {exc.strerror}") from exc
+    return import_registry_text(engine, text)
+
+
+class _Upserter:
+    """Applies valid rows against everything already stored, loaded once up front."""
+
+    def __init__(self, session: Session, report: ImportReport) -> None:
+        self.session = session
+        self.report = report
+        self.agencies = {a.code: a for a in session.exec(select(Agency))}
+        self.asns = {a.nip: a for a in session.exec(select(Asn))}
+        self.accounts = {(a.platform, a.handle): a for a in session.exec(select(Account))}
+        self.first_line: dict[tuple[str, str], tuple[int, tuple[str, ...]]] = {}
+
+    def run(self, valid: list[tuple[RegistryRow, dict[str, str]]]) -> None:
+        for row, raw in valid:
+            conflict = self._conflict(row)
+            if conflict:
+                self.report.rejected.append(RejectedRow(row.line, raw, [conflict]))
+                continue
+            outcomes = [self._agency(row), self._asn(row), self._account(row)]
+            outcome = "created" if "created" in outcomes else "updated" if "updated" in outcomes else "unchanged"
+            self.report.rows[outcome] += 1
+        self.session.flush()
+
+    def _conflict(self, row: RegistryRow) -> RowProblem | None:
+        """Rows of one file must agree about the same agency / ASN, and an account has one owner."""
+        checks = [
+            (
+                ("agency", row.agency_code),
+                (row.agency_name, row.agency_region, row.ppk_name, row.ppk_email),
+                "agency_code",
+                row.agency_code,
+            ),
+            (
+                ("asn", row.nip),
+                (row.name, row.agency_code, row.unit, row.position, row.region, row.status),
+                "nip",
+                row.nip,
+            ),
+        ]
+        for key, values, column, value in checks:
+            seen = self.first_line.setdefault(key, (row.line, values))
+            if any(a and b and a != b for a, b in zip(seen[1], values, strict=True)):
+                return RowProblem(column, value, f"details differ from row {seen[0]} for the same {key[0]}")
+        if row.platform:
+            account = self.accounts.get((row.platform, row.handle))
+            owner = self.asns.get(row.nip)
+            if account is not None and (owner is None or account.asn_id != owner.id):
+                holder = next((a.nip for a in self.asns.values() if a.id == account.asn_id), "another ASN")
+                return RowProblem(
+                    "handle", row.handle, f"this {row.platform} account is already registered to NIP {holder}"
+                )
+        if row.nip not in self.asns and row.agency_code not in self.agencies and not row.agency_name:
+            return RowProblem("agency_name", "", f"is required for a new agency ({row.agency_code})")
+        return None
+
+    def _set(self, obj: object, values: dict[str, object]) -> bool:
+        changed = False
+        for key, value in values.items():
+            if value in ("", None):
+                continue  # blank cells keep what is stored
+            if getattr(obj, key) != value:
+                setattr(obj, key, value)
+                changed = True
+        if changed and hasattr(obj, "updated_at"):
+            obj.updated_at = utcnow()  # type: ignore[attr-defined]
+        return changed
+
+    def _tally(self, kind: str, created: bool, changed: bool) -> str:
+        outcome = "created" if created else "updated" if changed else "unchanged"
+        self.report.entities[f"{kind} {outcome}"] += 1
+        return outcome
+
+    def _agency(self, row: RegistryRow) -> str:
+        agency = self.agencies.get(row.agency_code)
+        values: dict[str, object] = {
+            "name": row.agency_name,
+            "region": row.agency_region,
+            "ppk_name": row.ppk_name,
+            "ppk_email": row.ppk_email,
+        }
+        if agency is None:
+            agency = Agency(code=row.agency_code, name=row.agency_name)
+            self._set(agency, values)
+            self.session.add(agency)
+            self.session.flush()
+            self.agencies[row.agency_code] = agency
+            return self._tally("agency", True, False)
+        return self._tally("agency", False, self._set(agency, values))
+
+    def _asn(self, row: RegistryRow) -> str:
+        agency = self.agencies[row.agency_code]
+        asn = self.asns.get(row.nip)
+        values: dict[str, object] = {
+            "name": row.name,
+            "agency_id": agency.id,
+            "unit": row.unit,
+            "position": row.position,
+            "region": row.region,
+            "province": row.province,
+            "status": AsnStatus(row.status) if row.status else None,
+        }
+        if asn is None:
+            asn = Asn(nip=row.nip, name=row.name, agency_id=agency.id)  # type: ignore[arg-type]
+            self._set(asn, values)
+            self.session.add(asn)
+            self.session.flush()
+            self.asns[row.nip] = asn
+            return self._tally("asn", True, False)
+        return self._tally("asn", False, self._set(asn, values))
+
+    def _account(self, row: RegistryRow) -> str:
+        if not row.platform:
+            return "unchanged"
+        if (row.platform, row.handle) in self.accounts:
+            return self._tally("account", False, False)
+        account = Account(asn_id=self.asns[row.nip].id, platform=row.platform, handle=row.handle)  # type: ignore[arg-type]
+        self.session.add(account)
+        self.accounts[(row.platform, row.handle)] = account
+        return self._tally("account", True, False)
