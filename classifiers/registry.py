@@ -134,6 +134,16 @@ class RegistrySpec(_Strict):
         return RegistrySpec(parties=tuple(parties.values()), elections=tuple(elections.values()))
 
 
+class _DatesAsText(yaml.SafeLoader):
+    """Leave dates as text so pydantic validates them and the error names the field."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class RegistryError(ValueError):
     """A registry file that cannot be read; the message names where and why."""
 
@@ -163,7 +173,7 @@ def _path_label(loc: tuple[int | str, ...], data: object) -> str:
 
 def parse_registry(text: str, source: str = "<text>") -> RegistrySpec:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_DatesAsText)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise RegistryError(f"{source}: not valid YAML: {exc}") from exc
     if data is None:
