@@ -173,7 +173,7 @@ def _path_label(loc: tuple[int | str, ...], data: object) -> str:
 
 def parse_registry(text: str, source: str = "<text>") -> RegistrySpec:
     try:
-        data = yaml.load(text, Loader=_DatesAsText)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_DatesAsText)  # a SafeLoader subclass: safe
     except yaml.YAMLError as exc:
         raise RegistryError(f"{source}: not valid YAML: {exc}") from exc
     if data is None:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from classifiers.registry import RegistryError, load_registry, parse_registry
+from classifiers.registry import RegistryError, RegistrySpec, load_registry, parse_registry
 from monitor.elections import import_elections, registry_from_db
 from monitor.models import Candidate
 
@@ -78,7 +78,7 @@ def test_import_is_idempotent_and_round_trips(engine: Engine) -> None:
         second = import_elections(s, spec)
         s.commit()
         assert second.created == second.updated == []
-        assert registry_from_db(s) == RegistrySpecSorted(spec)
+        assert registry_from_db(s) == sorted_like_db(spec)
 
 
 def test_changed_candidate_is_updated_not_duplicated(sqlite_engine: Engine) -> None:
@@ -94,9 +94,8 @@ def test_changed_candidate_is_updated_not_duplicated(sqlite_engine: Engine) -> N
         assert len(rows) == 1 and rows[0].taglines == ["HARAPAN BARU", "KOTA JUARA"]
 
 
-def RegistrySpecSorted(spec):  # noqa: N802 - reads like the type it builds
+def sorted_like_db(spec: RegistrySpec) -> RegistrySpec:
     """The spec in the order registry_from_db returns it (by abbr, by id, by number)."""
-    from classifiers.registry import RegistrySpec
 
     return RegistrySpec(
         parties=tuple(sorted(spec.parties, key=lambda p: p.abbr)),

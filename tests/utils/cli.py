@@ -10,10 +10,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def netra(*args: str, data_dir: Path, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def netra(
+    *args: str, data_dir: Path, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("NETRA_")}
     full_env |= {"NETRA_DATA_DIR": str(data_dir), "COLUMNS": "200", "NO_COLOR": "1"} | (env or {})
     return subprocess.run(
-        [sys.executable, "-m", "monitor", *args], cwd=ROOT, env=full_env, capture_output=True, text=True,
-        timeout=timeout, check=False,
+        [sys.executable, "-m", "monitor", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )

@@ -48,15 +48,26 @@ def registry_rows(n: int, bad_share: float = 0.05, seed: int = 7) -> tuple[list[
         # unique NIP per row: vary the sequence and appointment year by row index
         nip = nip[:8] + f"{int(nip[8:12]) + (i // 999) % 5}" + nip[12:15] + f"{1 + i % 999:03d}"
         row = {
-            "agency_code": f"DINAS{agency:02d}", "agency_name": f"Dinas Contoh {agency}",
-            "agency_region": "Kota Harapan Jaya", "ppk_name": f"PPK {agency}", "ppk_email": f"ppk{agency}@contoh.go.id",
-            "nip": nip, "name": f"Pegawai {i}", "unit": f"Bidang {i % 7}", "position": "Analis",
-            "region": "Kota Harapan Jaya", "province": "Jawa Barat", "status": "active",
-            "platform": ("bluesky", "mastodon", "telegram", "x")[i % 4], "handle": "",
+            "agency_code": f"DINAS{agency:02d}",
+            "agency_name": f"Dinas Contoh {agency}",
+            "agency_region": "Kota Harapan Jaya",
+            "ppk_name": f"PPK {agency}",
+            "ppk_email": f"ppk{agency}@contoh.go.id",
+            "nip": nip,
+            "name": f"Pegawai {i}",
+            "unit": f"Bidang {i % 7}",
+            "position": "Analis",
+            "region": "Kota Harapan Jaya",
+            "province": "Jawa Barat",
+            "status": "active",
+            "platform": ("bluesky", "mastodon", "telegram", "x")[i % 4],
+            "handle": "",
         }
         row["handle"] = {
-            "bluesky": f"pegawai{i}.bsky.social", "mastodon": f"pegawai{i}@mastodon.social",
-            "telegram": f"kanal_pegawai{i}", "x": f"pgw{i}",
+            "bluesky": f"pegawai{i}.bsky.social",
+            "mastodon": f"pegawai{i}@mastodon.social",
+            "telegram": f"kanal_pegawai{i}",
+            "x": f"pgw{i}",
         }[row["platform"]]
         if i in bad_lines:
             column, value, fragment = BAD_KINDS[len(expected) % len(BAD_KINDS)]
