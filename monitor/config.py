@@ -61,6 +61,17 @@ class SmtpSettings(BaseModel):
     timeout_s: float = 30.0
 
 
+class DigestSettings(BaseModel):
+    """The weekly digest email: what goes in, and how failed deliveries are retried."""
+
+    max_cases: int = Field(default=50, ge=1)  # per list in one mail; the rest behind a "lihat semua" link
+    due_soon_days: int = Field(default=2, ge=0)  # open cases due within this many days are listed first
+    retry_base_s: float = Field(default=300.0, gt=0)  # first retry after a transient SMTP failure
+    retry_max_s: float = Field(default=6 * 3600.0, gt=0)  # backoff doubles up to this
+    max_attempts: int = Field(default=10, ge=1)  # then the delivery is recorded as failed
+    claim_lease_s: float = Field(default=600.0, gt=0)  # a crashed sender's claim expires after this
+
+
 class SchedulerSettings(BaseModel):
     """Polling intervals in minutes, per platform, outside and inside an election's hot period."""
 
@@ -78,6 +89,29 @@ class SchedulerSettings(BaseModel):
     jitter_s: int = 300
     score_every_min: int = 5
     digest_cron: str = "0 7 * * mon"
+    retention_cron: str = "30 2 * * *"  # daily purge of expired post text, 02:30 WIB
+    hot_margin_days: int = Field(default=3, ge=0)  # days around voting day polled at the campaign interval
+    collect_tick_s: int = Field(default=300, ge=1)  # how often each platform looks for accounts that are due
+    collect_batch_size: int = Field(default=50, ge=1)  # accounts per unit of work handed to a worker
+    misfire_grace_s: int = Field(default=600, ge=1)  # a run missed by more than this is skipped, not replayed
+    heartbeat_s: int = Field(default=60, ge=1)  # the leader logs a heartbeat and refreshes gauges this often
+    leader_retry_s: float = Field(default=5.0, gt=0)  # a standby tries to become leader this often
+    local_workers: int = Field(default=4, ge=1)  # threads of the in-process worker pool (runner "local")
+    metrics_port: int = Field(default=9464, ge=0, le=65535)  # /healthz and /metrics of `netra run`; 0: off
+
+
+class FlagSettings(BaseModel):
+    """When a scored post opens a case (the label's probability must also beat classifier.operating_threshold)."""
+
+    untargeted_threshold: float = Field(default=0.85, ge=0, le=1)  # no target election resolved: clearly partisan
+
+
+class CelerySettings(BaseModel):
+    """Celery workers (runner "celery"): the broker is `broker_url`."""
+
+    queue: str = "netra"  # one queue per deployment (tests use a unique one per run)
+    concurrency: int = Field(default=2, ge=1)  # worker processes per `netra worker`
+    visibility_timeout_s: int = Field(default=3600, ge=1)  # a dead worker's unacknowledged task returns after this
 
 
 class Settings(BaseSettings):
@@ -99,7 +133,10 @@ class Settings(BaseSettings):
     scrapers: ScraperSettings = Field(default_factory=ScraperSettings)
     classifier: ClassifierSettings = Field(default_factory=ClassifierSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    digest: DigestSettings = Field(default_factory=DigestSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    flagging: FlagSettings = Field(default_factory=FlagSettings)
+    celery: CelerySettings = Field(default_factory=CelerySettings)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
