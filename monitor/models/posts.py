@@ -69,7 +69,10 @@ class PostVersion(SQLModel, table=True):
 
 
 class Score(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("post_id", "model_version", name="uq_score_post_model"),)
+    __table_args__ = (
+        UniqueConstraint("post_id", "model_version", name="uq_score_post_model"),
+        Index("ix_score_unchecked", "flag_checked_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     post_id: int = Field(foreign_key="post.id", index=True)
@@ -83,3 +86,5 @@ class Score(SQLModel, table=True):
     mentions: list[dict[str, object]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     skb_category: str | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    # When the flag rules looked at this score (monitor/open_cases.py); None means not yet.
+    flag_checked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
