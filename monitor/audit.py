@@ -1,0 +1,126 @@
+"""The append-only, hash-chained audit log.
+
+Each entry's hash covers its content and the previous entry's hash, so changing, inserting or
+deleting an old entry breaks the chain from there on; `verify` names the first broken entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from monitor.models import AuditLog, utcnow
+
+__all__ = ["GENESIS", "BrokenEntry", "entries", "entry_hash", "record", "verify"]
+
+GENESIS = "0" * 64
+_PG_LOCK_KEY = 0x6E657472  # "netr": serialises writers so the chain never forks
+
+
+@dataclass(frozen=True)
+class BrokenEntry:
+    id: int
+    reason: str
+
+
+def _plain(details: dict[str, object] | None) -> dict[str, object]:
+    """JSON-safe details, exactly as they will read back from the database."""
+    return json.loads(json.dumps(details or {}, default=str))
+
+
+def entry_hash(
+    prev_hash: str, at: datetime, actor: str, action: str, object_type: str, object_id: str, details: dict[str, object]
+) -> str:
+    body = json.dumps(
+        {
+            "prev": prev_hash,
+            "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "actor": actor,
+            "action": action,
+            "type": object_type,
+            "id": object_id,
+            "details": details,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def record(
+    session: Session,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str | int,
+    details: dict[str, object] | None = None,
+) -> AuditLog:
+    """Append one entry in the caller's transaction (it commits with the change it describes)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(text("SELECT pg_advisory_xact_lock(:k)").bindparams(k=_PG_LOCK_KEY))  # type: ignore[call-overload]
+    last = session.exec(select(AuditLog.hash).order_by(col(AuditLog.id).desc()).limit(1)).first()
+    prev = last or GENESIS
+    at = utcnow()
+    plain = _plain(details)
+    entry = AuditLog(
+        at=at,
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        details=plain,
+        prev_hash=prev,
+        hash=entry_hash(prev, at, actor, action, object_type, str(object_id), plain),
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def verify(session: Session, batch: int = 5000) -> BrokenEntry | None:
+    """Walk the chain in order; the first entry whose links or hash do not hold, or None."""
+    prev = GENESIS
+    last_id = 0
+    while True:
+        rows = session.exec(
+            select(AuditLog).where(col(AuditLog.id) > last_id).order_by(col(AuditLog.id)).limit(batch)
+        ).all()
+        if not rows:
+            return None
+        for row in rows:
+            assert row.id is not None
+            if row.prev_hash != prev:
+                return BrokenEntry(row.id, "prev_hash does not match the hash of the entry before it")
+            expected = entry_hash(
+                row.prev_hash, row.at, row.actor, row.action, row.object_type, row.object_id, row.details
+            )
+            if row.hash != expected:
+                return BrokenEntry(row.id, "content does not match its hash (entry was changed)")
+            prev = row.hash
+            last_id = row.id
+        session.expunge_all()
+
+
+def entries(
+    session: Session,
+    *,
+    object_type: str | None = None,
+    object_ids: list[str] | None = None,
+    before_id: int | None = None,
+    limit: int = 100,
+) -> list[AuditLog]:
+    """Newest first; optionally only for some objects; keyset-paginated by id."""
+    stmt = select(AuditLog)
+    if object_type is not None:
+        stmt = stmt.where(AuditLog.object_type == object_type)
+    if object_ids is not None:
+        stmt = stmt.where(col(AuditLog.object_id).in_(object_ids))
+    if before_id is not None:
+        stmt = stmt.where(col(AuditLog.id) < before_id)
+    return list(session.exec(stmt.order_by(col(AuditLog.id).desc()).limit(limit)))

@@ -1,0 +1,322 @@
+"""Reading cases: who may see what (agency scope), the queue with filters and keyset pagination,
+counts per status, and everything the case page shows. Actions live in `monitor.case_actions`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import and_, func, or_
+from sqlmodel import Session, col, select
+
+from monitor.models import (
+    Account,
+    Agency,
+    Asn,
+    Case,
+    CasePost,
+    CaseStatus,
+    Post,
+    ReviewAction,
+    Role,
+    Score,
+    User,
+    utcnow,
+)
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "CaseDetail",
+    "CaseFilters",
+    "CaseNotFound",
+    "QueuePage",
+    "QueueRow",
+    "Viewer",
+    "count_by_status",
+    "get_case",
+    "queue",
+    "scoped_case",
+]
+
+ACTIVE_STATUSES = (CaseStatus.open, CaseStatus.awaiting_second, CaseStatus.clarification)
+SortKey = Literal["score", "deadline", "date"]
+
+
+class CaseNotFound(LookupError):
+    """No such case, or not one this viewer may see (the two are indistinguishable on purpose)."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking. Supervisors (and auditors with an agency) see only their own agency."""
+
+    user_id: int
+    email: str
+    name: str
+    role: Role
+    agency_id: int | None
+
+    @classmethod
+    def of(cls, user: User) -> Viewer:
+        assert user.id is not None
+        return cls(user.id, user.email, user.name, Role(user.role), user.agency_id)
+
+    @property
+    def scope(self) -> int | None:
+        """The only agency this viewer may see, or None for all agencies."""
+        if self.role == Role.admin:
+            return None
+        if self.role == Role.supervisor:
+            return self.agency_id if self.agency_id is not None else -1  # no agency: sees nothing
+        return self.agency_id
+
+    @property
+    def can_act(self) -> bool:
+        return self.role in (Role.admin, Role.supervisor)
+
+
+@dataclass
+class CaseFilters:
+    agency_id: int | None = None
+    unit: str | None = None
+    election_id: str | None = None
+    candidate_number: int | None = None
+    label: str | None = None
+    platform: str | None = None
+    score_min: float | None = None
+    score_max: float | None = None
+    statuses: list[CaseStatus] = field(default_factory=lambda: list(ACTIVE_STATUSES))
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    overdue: bool = False
+    q: str | None = None  # NIP or part of the ASN's name
+    sort: SortKey = "score"
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    status: str
+    label: str
+    score: float
+    detected_at: datetime
+    deadline: datetime
+    asn_name: str
+    nip: str
+    unit: str
+    agency_code: str
+    platform: str
+    excerpt: str
+    candidate_number: int | None
+    election_id: str | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.status in ACTIVE_STATUSES and self.deadline < utcnow()
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    next_cursor: str | None
+
+
+def _scope(stmt: Any, viewer: Viewer) -> Any:
+    return stmt if viewer.scope is None else stmt.where(Case.agency_id == viewer.scope)
+
+
+def _apply_filters(stmt: Any, f: CaseFilters, now: datetime) -> Any:
+    conditions: list[Any] = []
+    if f.agency_id is not None:
+        conditions.append(Case.agency_id == f.agency_id)
+    if f.unit:
+        conditions.append(Asn.unit == f.unit)
+    if f.election_id:
+        conditions.append(Case.election_id == f.election_id)
+    if f.candidate_number is not None:
+        conditions.append(Case.candidate_number == f.candidate_number)
+    if f.label:
+        conditions.append(Case.label == f.label)
+    if f.platform:
+        conditions.append(Post.platform == f.platform)
+    if f.score_min is not None:
+        conditions.append(Case.score >= f.score_min)
+    if f.score_max is not None:
+        conditions.append(Case.score <= f.score_max)
+    if f.statuses:
+        conditions.append(col(Case.status).in_([s.value for s in f.statuses]))
+    if f.date_from is not None:
+        conditions.append(col(Case.detected_at) >= f.date_from)
+    if f.date_to is not None:
+        conditions.append(col(Case.detected_at) < f.date_to)
+    if f.overdue:
+        conditions.append(col(Case.deadline) < now)
+        conditions.append(col(Case.status).in_([s.value for s in ACTIVE_STATUSES]))
+    if f.q and f.q.strip():
+        term = f.q.strip()
+        conditions.append(or_(Asn.nip == term, func.lower(Asn.name).contains(term.lower())))
+    return stmt.where(and_(*conditions)) if conditions else stmt
+
+
+_SORTS: dict[str, tuple[Any, bool]] = {  # column, descending
+    "score": (Case.score, True),
+    "deadline": (Case.deadline, False),
+    "date": (Case.detected_at, True),
+}
+
+
+def _encode_cursor(value: Any, case_id: int) -> str:
+    plain = value.isoformat() if isinstance(value, datetime) else value
+    return base64.urlsafe_b64encode(json.dumps([plain, case_id]).encode()).decode()
+
+
+def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
+    try:
+        value, case_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        value = datetime.fromisoformat(value).astimezone(UTC) if sort in ("deadline", "date") else float(value)
+        return value, int(case_id)
+    except (ValueError, TypeError, json.JSONDecodeError) as exc:
+        raise ValueError("invalid page cursor") from exc
+
+
+def queue(
+    session: Session, viewer: Viewer, filters: CaseFilters, *, cursor: str | None = None, limit: int = 50
+) -> QueuePage:
+    """One page of the queue, in the chosen order, strictly after `cursor` (keyset pagination)."""
+    column, desc = _SORTS[filters.sort]
+    excerpt = func.substr(Post.text, 1, 240)
+    stmt = (
+        select(
+            Case.id,
+            Case.status,
+            Case.label,
+            Case.score,
+            Case.detected_at,
+            Case.deadline,
+            Asn.name,
+            Asn.nip,
+            Asn.unit,
+            Agency.code,
+            Post.platform,
+            excerpt,
+            Case.candidate_number,
+            Case.election_id,
+        )
+        .join(Asn, col(Asn.id) == Case.asn_id)
+        .join(Agency, col(Agency.id) == Case.agency_id)
+        .join(Post, col(Post.id) == Case.post_id)
+    )
+    stmt = _apply_filters(_scope(stmt, viewer), filters, utcnow())
+    if cursor:
+        value, last_id = _decode_cursor(cursor, filters.sort)
+        if desc:
+            stmt = stmt.where(or_(column < value, and_(column == value, col(Case.id) < last_id)))
+        else:
+            stmt = stmt.where(or_(column > value, and_(column == value, col(Case.id) > last_id)))
+    order = (column.desc(), col(Case.id).desc()) if desc else (column.asc(), col(Case.id).asc())
+    rows = [QueueRow(*r) for r in session.exec(stmt.order_by(*order).limit(limit + 1)).all()]
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        sort_value = {"score": last.score, "deadline": last.deadline, "date": last.detected_at}[filters.sort]
+        next_cursor = _encode_cursor(sort_value, last.id)
+    return QueuePage(rows, next_cursor)
+
+
+def count_by_status(session: Session, viewer: Viewer, filters: CaseFilters | None = None) -> dict[str, int]:
+    """Cases per status within scope (and the filters other than status), every status present."""
+    stmt = select(Case.status, func.count()).select_from(Case)
+    if filters is not None:
+        f = CaseFilters(**{**filters.__dict__, "statuses": []})
+        if f.unit or f.q:
+            stmt = stmt.join(Asn, col(Asn.id) == Case.asn_id)
+        if f.platform:
+            stmt = stmt.join(Post, col(Post.id) == Case.post_id)
+        stmt = _apply_filters(stmt, f, utcnow())
+    counts = dict(session.exec(_scope(stmt, viewer).group_by(Case.status)).all())
+    return {s.value: int(counts.get(s.value, 0)) for s in CaseStatus}
+
+
+def scoped_case(session: Session, viewer: Viewer, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None or (viewer.scope is not None and case.agency_id != viewer.scope):
+        raise CaseNotFound(case_id)
+    return case
+
+
+@dataclass
+class CaseDetail:
+    case: Case
+    post: Post
+    asn: Asn
+    agency: Agency
+    score: Score | None
+    joined_posts: list[Post]
+    earlier_cases: list[Case]
+    actions: list[tuple[ReviewAction, str]]  # the action and the reviewer's name
+    assignee: User | None
+    first_confirmer_id: int | None
+
+
+def get_case(session: Session, viewer: Viewer, case_id: int) -> CaseDetail:
+    case = scoped_case(session, viewer, case_id)
+    post = session.get(Post, case.post_id)
+    asn = session.get(Asn, case.asn_id)
+    agency = session.get(Agency, case.agency_id)
+    assert post is not None and asn is not None and agency is not None
+    score = session.get(Score, case.score_id) if case.score_id is not None else None
+    joined = list(
+        session.exec(select(Post).join(CasePost, col(CasePost.post_id) == Post.id).where(CasePost.case_id == case.id))
+    )
+    earlier = list(
+        session.exec(
+            select(Case).where(Case.asn_id == case.asn_id, Case.id != case.id).order_by(col(Case.detected_at).desc())
+        )
+    )
+    actions = [
+        (action, name)
+        for action, name in session.exec(
+            select(ReviewAction, User.name)
+            .join(User, col(User.id) == ReviewAction.user_id)
+            .where(ReviewAction.case_id == case.id)
+            .order_by(col(ReviewAction.id))
+        ).all()
+    ]
+    assignee = session.get(User, case.assignee_id) if case.assignee_id else None
+    return CaseDetail(
+        case, post, asn, agency, score, joined, earlier, actions, assignee, first_confirmer(session, case)
+    )
+
+
+def first_confirmer(session: Session, case: Case) -> int | None:
+    """While a case awaits its second reviewer: who confirmed first."""
+    if case.status != CaseStatus.awaiting_second:
+        return None
+    return session.exec(
+        select(ReviewAction.user_id)
+        .where(ReviewAction.case_id == case.id, ReviewAction.action == "confirm")
+        .order_by(col(ReviewAction.id).desc())
+        .limit(1)
+    ).first()
+
+
+def filter_options(session: Session, viewer: Viewer) -> dict[str, list[Any]]:
+    """Values for the queue's drop-downs, within scope."""
+    agencies = select(Agency.id, Agency.code, Agency.name).order_by(Agency.code)
+    units = select(Asn.unit).distinct().order_by(Asn.unit)
+    elections = select(Case.election_id).distinct().where(col(Case.election_id).is_not(None))
+    if viewer.scope is not None:
+        agencies = agencies.where(Agency.id == viewer.scope)
+        units = units.where(Asn.agency_id == viewer.scope)
+        elections = elections.where(Case.agency_id == viewer.scope)
+    return {
+        "agencies": list(session.exec(agencies).all()),
+        "units": [u for u in session.exec(units).all() if u],
+        "elections": sorted(session.exec(elections).all()),
+        "platforms": sorted(session.exec(select(col(Account.platform).distinct())).all()),
+    }

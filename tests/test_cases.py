@@ -1,0 +1,133 @@
+"""Case queries (scope, filters, keyset pagination, counts) and the action state machine."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from monitor import case_actions as act
+from monitor.audit import verify
+from monitor.cases import CaseFilters, CaseNotFound, Viewer, count_by_status, get_case, queue
+from monitor.dashboard import dashboard
+from monitor.evidence import build_evidence_pack
+from monitor.models import ReviewAction
+from tests.utils.factories import make_account, make_agency, make_asn, make_case, make_post, make_score, make_user
+
+
+def _viewer(session: Session, role: str, agency_id: int | None) -> Viewer:
+    return Viewer.of(make_user(session, role=role, agency_id=agency_id))
+
+
+@pytest.fixture
+def world(engine: Engine) -> dict:
+    with Session(engine, expire_on_commit=False) as s:
+        a, b = make_agency(s, code="A"), make_agency(s, code="B")
+        cases_a = []
+        for i in range(7):
+            asn = make_asn(s, a, unit="Keuangan" if i % 2 else "Umum")
+            post = make_post(s, make_account(s, asn, platform="x" if i == 0 else "bluesky"))
+            score = make_score(s, post, probabilities={"dukungan": 0.5 + i * 0.05, "netral": 0.1})
+            cases_a.append(make_case(s, post, score_row=score, score=round(0.5 + i * 0.05, 2)))
+        case_b = make_case(s, make_post(s, make_account(s, make_asn(s, b))))
+        viewers = {
+            "admin": _viewer(s, "admin", None),
+            "sup_a": _viewer(s, "supervisor", a.id),
+            "sup_a2": _viewer(s, "supervisor", a.id),
+            "sup_b": _viewer(s, "supervisor", b.id),
+            "auditor": _viewer(s, "auditor", None),
+        }
+        s.commit()
+        return {"engine": engine, "a": [c.id for c in cases_a], "b": case_b.id, **viewers}
+
+
+def test_scope_and_pagination(world: dict) -> None:
+    with Session(world["engine"]) as s:
+        seen: list[int] = []
+        cursor = None
+        while True:
+            page = queue(s, world["sup_a"], CaseFilters(), cursor=cursor, limit=3)
+            seen += [r.id for r in page.rows]
+            if not (cursor := page.next_cursor):
+                break
+        assert seen == list(reversed(world["a"]))  # highest score first, every case once, none of B's
+        assert count_by_status(s, world["sup_a"])["open"] == 7
+        assert count_by_status(s, world["sup_b"])["open"] == 1
+        assert count_by_status(s, world["admin"])["open"] == 8
+        with pytest.raises(CaseNotFound):
+            get_case(s, world["sup_a"], world["b"])
+        assert get_case(s, world["auditor"], world["b"]).case.id == world["b"]
+
+
+def test_filters(world: dict) -> None:
+    with Session(world["engine"]) as s:
+        v = world["admin"]
+        assert [r.platform for r in queue(s, v, CaseFilters(platform="x")).rows] == ["x"]
+        assert {r.unit for r in queue(s, v, CaseFilters(unit="Keuangan")).rows} == {"Keuangan"}
+        assert all(r.score >= 0.7 for r in queue(s, v, CaseFilters(score_min=0.7)).rows)
+        assert queue(s, v, CaseFilters(overdue=True)).rows == []
+        deadline_sorted = queue(s, v, CaseFilters(sort="deadline")).rows
+        assert [r.deadline for r in deadline_sorted] == sorted(r.deadline for r in deadline_sorted)
+        future = datetime.now(UTC) + timedelta(days=1)
+        assert queue(s, v, CaseFilters(date_from=future)).rows == []
+
+
+def test_two_reviewer_confirmation_and_forward(world: dict) -> None:
+    case_id = world["a"][0]
+    with Session(world["engine"]) as s:
+        first = act.confirm(s, world["sup_a"], case_id, category="disiplin", reason="jelas mendukung")
+        assert first.status == "awaiting_second"
+        with pytest.raises(act.ActionError, match="different reviewer"):
+            act.confirm(s, world["sup_a"], case_id, category="disiplin", reason="lagi")
+        with pytest.raises(CaseNotFound):
+            act.confirm(s, world["sup_b"], case_id, category="disiplin", reason="bukan wewenang")
+        with pytest.raises(act.NotAllowed):
+            act.confirm(s, world["auditor"], case_id, category="disiplin", reason="x")
+        assert act.confirm(s, world["sup_a2"], case_id, category="disiplin", reason="setuju").status == "confirmed"
+        pack, digest = build_evidence_pack(s, world["sup_a"], case_id)
+        assert act.forward(s, world["sup_a"], case_id, target="bkn", reason="kirim", pack_sha256=digest).status == (
+            "forwarded"
+        )
+        followup = act.record_followup(
+            s, world["sup_a"], case_id, sanctioned=True, decided_on=date(2024, 12, 1), reason="SK"
+        )
+        assert followup.status == "closed"
+        s.commit()
+        assert verify(s) is None
+        names = zipfile.ZipFile(io.BytesIO(pack)).namelist()
+        assert f"kasus-{case_id}/summary.json" in names and f"kasus-{case_id}/manifest.sha256" in names
+        summary = json.loads(zipfile.ZipFile(io.BytesIO(pack)).read(f"kasus-{case_id}/summary.json"))
+        assert summary["nip_terlapor"] and summary["tempat_url"].startswith("https://")
+        assert len(s.exec(select(ReviewAction)).all()) == 4
+        board = dashboard(s, world["sup_a"])
+        assert board.ppk_acted == 1 and board.confirmed_total == 1 and "B" not in board.by_agency
+
+
+def test_reason_required_and_transitions(world: dict) -> None:
+    case_id = world["a"][1]
+    with Session(world["engine"]) as s:
+        with pytest.raises(act.ActionError, match="reason"):
+            act.dismiss(s, world["sup_a"], case_id, reason="   ")
+        with pytest.raises(act.ActionError, match="status"):
+            act.forward(s, world["sup_a"], case_id, target="bkn", reason="belum dikonfirmasi")
+        assert act.request_clarification(s, world["sup_a"], case_id, reason="tanya").status == "clarification"
+        assert (
+            act.answer_clarification(s, world["sup_a"], case_id, answer="akun diretas", reason="catat").status == "open"
+        )
+        assert act.dismiss(s, world["sup_a"], case_id, reason="bukan kampanye").status == "dismissed"
+        done, skipped = act.bulk_dismiss(s, world["sup_a"], [*world["a"][2:4], case_id, world["b"]], reason="massal")
+        assert done == world["a"][2:4] and skipped == [case_id, world["b"]]
+
+
+def test_assign_within_agency(world: dict) -> None:
+    with Session(world["engine"]) as s:
+        case_id = world["a"][5]
+        act.assign(s, world["admin"], case_id, assignee_id=world["sup_a2"].user_id, reason="beban kerja")
+        assert get_case(s, world["admin"], case_id).assignee.id == world["sup_a2"].user_id
+        with pytest.raises(act.ActionError, match="another agency"):
+            act.assign(s, world["admin"], case_id, assignee_id=world["sup_b"].user_id, reason="salah")
