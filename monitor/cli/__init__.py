@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from monitor.cli import db as db_cli
+from monitor.cli import digest as digest_cli
 from monitor.cli import registry as registry_cli
 
 app = typer.Typer(
@@ -16,6 +17,7 @@ app = typer.Typer(
 app.add_typer(db_cli.app, name="db")
 app.add_typer(registry_cli.registry_app, name="registry")
 app.add_typer(registry_cli.elections_app, name="elections")
+app.add_typer(digest_cli.app, name="digest")
 
 
 def main() -> None:
