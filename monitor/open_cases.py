@@ -1,0 +1,173 @@
+"""Open cases from new scores: apply the flag rules, one case per original post per ASN.
+
+Safe under retries and concurrent workers: each score is looked at once (`Score.flag_checked_at`,
+claimed with SKIP LOCKED on PostgreSQL), and a race on the same original post ends at the unique
+constraint `uq_case_asn_original`: the loser's batch is rolled back and retried, and on the retry
+its post joins the winner's case through `CasePost`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session, col, select
+
+from monitor import audit, metrics
+from monitor.config import Settings
+from monitor.db import session_scope
+from monitor.flagging import PARTISAN_LABELS, AsnPlace, ElectionPlace, FlagDecision, FlagRules, ScoreView, decide
+from monitor.models import Asn, Case, CasePost, Election, Post, Score, utcnow
+
+__all__ = ["OpenCasesSummary", "open_new_cases", "original_key"]
+
+log = logging.getLogger(__name__)
+_RETRIES = 8
+
+
+@dataclass
+class OpenCasesSummary:
+    checked: int = 0  # scores the rules looked at
+    opened: int = 0  # new cases
+    joined: int = 0  # reposts that joined an existing case
+
+    def add(self, other: OpenCasesSummary) -> None:
+        self.checked += other.checked
+        self.opened += other.opened
+        self.joined += other.joined
+
+
+def original_key(post: Post) -> str:
+    """Reposts and quotes of one original share its key, so they share a case."""
+    return f"{post.platform}:{post.original_post_id or post.platform_post_id}"
+
+
+def _election_places(session: Session) -> dict[str, ElectionPlace]:
+    return {
+        e.id: ElectionPlace(id=e.id, level=str(e.level), region=e.region, province=e.province)
+        for e in session.exec(select(Election))
+    }
+
+
+def _claim(session: Session, batch_size: int) -> list[Score]:
+    stmt = select(Score).where(col(Score.flag_checked_at).is_(None)).order_by(col(Score.id)).limit(batch_size)
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)  # concurrent workers take disjoint batches
+    return list(session.exec(stmt).all())
+
+
+def _join(session: Session, case: Case, post: Post) -> bool:
+    """Attach `post` to `case` unless it is already part of it."""
+    assert case.id is not None and post.id is not None
+    if case.post_id == post.id:
+        return False
+    exists = session.exec(select(CasePost.id).where(CasePost.case_id == case.id, CasePost.post_id == post.id)).first()
+    if exists is not None:
+        return False
+    session.add(CasePost(case_id=case.id, post_id=post.id))
+    session.flush()
+    return True
+
+
+def _open_or_join(
+    session: Session, score: Score, post: Post, asn: Asn, decision: FlagDecision, rules: FlagRules, now: datetime
+) -> str:
+    key = original_key(post)
+    existing = session.exec(select(Case).where(Case.asn_id == asn.id, Case.original_key == key)).first()
+    if existing is not None:
+        return "joined" if _join(session, existing, post) else "none"
+    case = Case(
+        post_id=post.id,  # type: ignore[arg-type]
+        asn_id=asn.id,  # type: ignore[arg-type]
+        agency_id=asn.agency_id,
+        original_key=key,
+        score_id=score.id,
+        label=score.label,
+        score=decision.probability,
+        election_id=decision.election_id,
+        candidate_number=score.target_candidate_number if decision.election_id else None,
+        party=score.target_party,
+        detected_at=now,
+        deadline=rules.deadline(now),
+        updated_at=now,
+    )
+    session.add(case)
+    session.flush()  # raises IntegrityError when another worker opened this case first
+    audit.record(
+        session,
+        "system",
+        "case.opened",
+        "case",
+        str(case.id),
+        {"post_id": post.id, "score_id": score.id, "label": score.label, "reason": decision.reason},
+    )
+    return "opened"
+
+
+def _one_batch(engine: Engine, rules: FlagRules, batch_size: int, now: datetime) -> OpenCasesSummary:
+    summary = OpenCasesSummary()
+    with session_scope(engine) as session:
+        scores = _claim(session, batch_size)
+        if not scores:
+            return summary
+        partisan = [s for s in scores if s.label in PARTISAN_LABELS]
+        posts = {p.id: p for p in session.exec(select(Post).where(col(Post.id).in_([s.post_id for s in partisan])))}
+        asns = {a.id: a for a in session.exec(select(Asn).where(col(Asn.id).in_({p.asn_id for p in posts.values()})))}
+        elections = _election_places(session) if partisan else {}
+        flagged: list[tuple[Score, Post, Asn, FlagDecision]] = []
+        for score in partisan:
+            post = posts[score.post_id]
+            asn = asns[post.asn_id]
+            view = ScoreView(score.label, dict(score.probabilities), score.target_election_id)
+            decision = decide(view, AsnPlace(asn.region, asn.province), elections, rules)
+            if decision.flag:
+                flagged.append((score, post, asn, decision))
+        # A fixed order keeps two workers from waiting on each other's keys in opposite order.
+        flagged.sort(key=lambda item: (item[2].id or 0, original_key(item[1]), item[1].id or 0))
+        for score, post, asn, decision in flagged:
+            outcome = _open_or_join(session, score, post, asn, decision, rules, now)
+            summary.opened += outcome == "opened"
+            summary.joined += outcome == "joined"
+        for score in scores:
+            score.flag_checked_at = now
+            session.add(score)
+        summary.checked = len(scores)
+    return summary
+
+
+def open_new_cases(
+    engine: Engine,
+    settings: Settings,
+    *,
+    batch_size: int = 500,
+    limit: int | None = None,
+    now: datetime | None = None,
+) -> OpenCasesSummary:
+    """Apply the flag rules to every score not yet looked at (at most `limit`); returns what happened."""
+    rules = FlagRules.from_settings(settings)
+    total = OpenCasesSummary()
+    while limit is None or total.checked < limit:
+        size = batch_size if limit is None else min(batch_size, limit - total.checked)
+        for attempt in range(1, _RETRIES + 1):
+            try:
+                batch = _one_batch(engine, rules, size, now or utcnow())
+                break
+            except (IntegrityError, OperationalError) as exc:
+                # Another worker opened one of these cases first, or the database broke a deadlock:
+                # nothing of this batch was written; on the retry the post joins the winner's case.
+                if attempt == _RETRIES:
+                    raise
+                log.info("open_cases batch retried", extra={"attempt": attempt, "error": type(exc).__name__})
+        total.add(batch)
+        if batch.checked < size:
+            break
+    metrics.CASES_OPENED.inc(total.opened)
+    if total.checked:
+        log.info(
+            "cases opened",
+            extra={"checked": total.checked, "opened": total.opened, "joined": total.joined},
+        )
+    return total
