@@ -193,7 +193,8 @@ def build_digest(
     urgent_ids = {r.id for r in urgent}
     rest = [r for r in new if r.id not in urgent_ids]
     rest_shown = [] if is_admin else sorted(rest, key=lambda r: (r.unit.lower(), r.asn_name.lower()))[:max_cases]
-    start, end = week.monday.isoformat(), week.sunday.isoformat()
+    # The review queue's own filters (monitor.cases.CaseFilters): date_to is exclusive.
+    start, end = week.monday.isoformat(), (week.monday + timedelta(days=7)).isoformat()
     agency = None if is_admin else recipient.agency_id
     agencies = _agency_lines(data, new, urgent) if is_admin else []
     count = len(new)
@@ -220,8 +221,8 @@ def build_digest(
         trend=Trend(count, data.previous_count),
         agencies=agencies[:max_cases],
         agencies_total=len(agencies),
-        queue_url=queue_url(base_url, agency_id=agency, detected_from=start, detected_to=end),
-        urgent_url=queue_url(base_url, agency_id=agency, overdue=1, sort="deadline"),
+        queue_url=queue_url(base_url, agency_id=agency, date_from=start, date_to=end, sort="date"),
+        urgent_url=queue_url(base_url, agency_id=agency, sort="deadline"),
         generated=local_time(now, tz),
         due_soon_days=due_soon_days,
     )
