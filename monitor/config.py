@@ -16,6 +16,16 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEV_SECRET = "netra-development-secret-change-me"
 
 
+class HtmlSourceSettings(BaseModel):
+    """CSS selectors for one family of HTML pages; accounts whose page URL starts with url_prefix use them."""
+
+    url_prefix: str
+    item: str  # one element per post
+    text: str  # inside an item: the text
+    link: str = "a[href]"  # inside an item: the permalink (the post's id)
+    time: str = "time[datetime]"  # inside an item: the date (datetime attribute or text)
+
+
 class ScraperSettings(BaseModel):
     """Politeness, resilience and per-platform endpoints of the collectors."""
 
@@ -34,6 +44,11 @@ class ScraperSettings(BaseModel):
     x_api_url: str = "https://api.x.com"
     telegram_url: str = "https://t.me"
     x_bearer_token: str | None = None
+    page_size: int = 50
+    # Mastodon instance domain -> base URL, where it is not https://<domain> (tests, the demo).
+    mastodon_urls: dict[str, str] = Field(default_factory=dict)
+    # Named HTML sources: NETRA_SCRAPERS__HTML_SOURCES='{"dinas": {"url_prefix": "https://...", ...}}'
+    html_sources: dict[str, HtmlSourceSettings] = Field(default_factory=dict)
 
     @property
     def user_agent(self) -> str:

@@ -1,0 +1,135 @@
+"""X API v2 with a bearer token: user lookup by username, then /2/users/:id/tweets with since_id and
+pagination tokens. Retweets, replies and quotes are typed from `referenced_tweets`."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from scrapers._json import decode, item_payload, mapped
+from scrapers.base import (
+    AccountRef,
+    BadPayload,
+    FetchResult,
+    NotConfigured,
+    NotFound,
+    Private,
+    ScrapedPost,
+    ScrapeError,
+    Suspended,
+    parse_time,
+)
+from scrapers.http import PoliteClient
+
+TWEET_FIELDS = "created_at,lang,author_id,referenced_tweets,edit_history_tweet_ids,conversation_id"
+
+
+def _api_error(body: Any, context: str) -> ScrapeError:
+    errors = body.get("errors") if isinstance(body, dict) else None
+    first = errors[0] if errors else {}
+    title, detail = str(first.get("title", "")), str(first.get("detail", first.get("message", "")))
+    message = f"X {context}: {title} {detail}".strip()
+    if "suspended" in detail.lower():
+        return Suspended(message)
+    if "Not Found" in title or "Could not find" in detail:
+        return NotFound(message)
+    if "Authorization" in title or "protected" in detail.lower():
+        return Private(message)
+    return ScrapeError(message)
+
+
+def to_post(
+    tweet: dict[str, Any],
+    *,
+    username: str,
+    included: dict[str, dict[str, Any]] | None = None,
+    request_url: str = "",
+    http_status: int = 200,
+) -> ScrapedPost:
+    """Map one tweet object of /2/users/:id/tweets (pure); `included` is includes.tweets by id."""
+    included = included or {}
+    refs = {ref["type"]: str(ref["id"]) for ref in tweet.get("referenced_tweets") or []}
+    text = str(tweet["text"])
+    quoted_text = None
+    if "retweeted" in refs:
+        kind, original = "repost", refs["retweeted"]
+        text = str(included.get(original, {}).get("text", text))  # the RT text is truncated
+    elif "quoted" in refs:
+        kind, original = "quote", refs["quoted"]
+        quoted_text = included.get(original, {}).get("text")
+    elif "replied_to" in refs:
+        kind, original = "reply", refs["replied_to"]
+    else:
+        kind, original = "post", None
+    return ScrapedPost(
+        platform="x",
+        platform_post_id=str(tweet["id"]),
+        kind=kind,
+        url=f"https://x.com/{username}/status/{tweet['id']}",
+        text=text,
+        quoted_text=quoted_text,
+        original_post_id=original,
+        language=tweet.get("lang"),
+        posted_at=parse_time(tweet.get("created_at")),
+        author_id=str(tweet.get("author_id") or ""),
+        author_handle=username,
+        raw_payload=item_payload(tweet),
+        request_url=request_url,
+        http_status=http_status,
+    )
+
+
+class XScraper:
+    platform = "x"
+
+    async def _get(self, client: PoliteClient, path: str, params: dict[str, Any] | None = None) -> tuple[Any, str, int]:
+        token = client.config.x_bearer_token
+        if not token:
+            raise NotConfigured("X API v2 needs a bearer token: set NETRA_SCRAPERS__X_BEARER_TOKEN")
+        url = f"{client.config.x_api_url.rstrip('/')}{path}"
+        response = await client.get(url, params=params, headers={"Authorization": f"Bearer {token}"})
+        if response.status_code == 401:
+            raise NotConfigured("X API rejected the bearer token (HTTP 401)")
+        body = decode(response)
+        if response.status_code >= 400 or (isinstance(body, dict) and "data" not in body and body.get("errors")):
+            raise _api_error(body, f"HTTP {response.status_code} for {path}")
+        return body, str(response.request.url), response.status_code
+
+    async def fetch(self, client: PoliteClient, account: AccountRef, cursor: dict[str, Any]) -> FetchResult:
+        username = account.handle.removeprefix("@")
+        user, _, _ = await self._get(client, f"/2/users/by/username/{username}", {"user.fields": "protected"})
+        user_id = mapped(lambda: str(user["data"]["id"]))
+        if user["data"].get("protected"):
+            raise Private(f"X account @{username} is protected")
+        since = cursor.get("since_id")
+        result = FetchResult(platform_user_id=user_id, cursor=dict(cursor))
+        params: dict[str, Any] = {
+            "max_results": max(5, min(client.config.page_size, 100)),
+            "tweet.fields": TWEET_FIELDS,
+            "expansions": "referenced_tweets.id",
+        }
+        if since:
+            params["since_id"] = since
+        newest = int(since) if since else 0
+        for _ in range(client.config.max_pages_per_account):
+            body, url, status = await self._get(client, f"/2/users/{user_id}/tweets", params)
+            if not isinstance(body, dict) or not isinstance(body.get("data", []), list):
+                raise BadPayload(f"users/:id/tweets answer has no data list: {url}")
+            included = {str(t["id"]): t for t in (body.get("includes") or {}).get("tweets", [])}
+            for tweet in body.get("data", []):
+                post = mapped(to_post, tweet, username=username, included=included, request_url=url, http_status=status)
+                if not post.author_id:
+                    post = dataclasses.replace(post, author_id=user_id)
+                result.posts.append(post)
+                result.seen_ids.add(post.platform_post_id)
+                newest = max(newest, int(post.platform_post_id))
+            token = (body.get("meta") or {}).get("next_token")
+            if not token:
+                break
+            params["pagination_token"] = token
+        times = [p.posted_at for p in result.posts if p.posted_at]
+        # A since_id query only lists new tweets: it says nothing about older ones being deleted.
+        result.window_start = min(times) if times and not since else None
+        if newest:
+            result.cursor["since_id"] = str(newest)
+        return result
