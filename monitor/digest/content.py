@@ -21,6 +21,7 @@ class ScopeData:
     urgent: list[CaseRow]  # unresolved, overdue or due soon (any week)
     previous_count: int  # cases detected the week before, for the trend
     previous_by_agency: dict[int, int] = field(default_factory=dict)  # admins only
+    agency_names: dict[int, str] = field(default_factory=dict)  # admins only
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ def _groups(rows: list[CaseRow], lines: dict[int, CaseLine]) -> list[UnitGroup]:
 
 
 def _agency_lines(data: ScopeData, new: list[CaseRow], urgent: list[CaseRow]) -> list[AgencyLine]:
-    names = {r.agency_id: r.agency_name for r in [*new, *urgent]}
+    names = data.agency_names | {r.agency_id: r.agency_name for r in [*new, *urgent]}
     new_n, urgent_n = Counter(r.agency_id for r in new), Counter(r.agency_id for r in urgent)
     ids = set(names) | {a for a, n in data.previous_by_agency.items() if n}
     lines = [

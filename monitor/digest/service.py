@@ -67,7 +67,9 @@ class WeekCases:
 
     def scope(self, agency_id: int | None) -> ScopeData:
         if agency_id is None:
-            return ScopeData(ALL_AGENCIES, self.new, self.urgent, sum(self.previous.values()), self.previous)
+            return ScopeData(
+                ALL_AGENCIES, self.new, self.urgent, sum(self.previous.values()), self.previous, self.names
+            )
         return ScopeData(
             self.names.get(agency_id, f"Instansi #{agency_id}"),
             self.new_by[agency_id],
