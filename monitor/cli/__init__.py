@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from monitor.cli import daemon as daemon_cli
 from monitor.cli import db as db_cli
 from monitor.cli import digest as digest_cli
 from monitor.cli import registry as registry_cli
@@ -18,6 +19,9 @@ app.add_typer(db_cli.app, name="db")
 app.add_typer(registry_cli.registry_app, name="registry")
 app.add_typer(registry_cli.elections_app, name="elections")
 app.add_typer(digest_cli.app, name="digest")
+app.command("run")(daemon_cli.run)
+app.command("worker")(daemon_cli.worker)
+app.command("status")(daemon_cli.status)
 
 
 def main() -> None:

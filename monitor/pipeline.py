@@ -1,0 +1,155 @@
+"""The units of background work, as plain functions: (engine, settings, **json-able kwargs) -> summary.
+
+The CLI, the scheduler (through a runner), Celery tasks and tests all call these same functions.
+Each is safe to run twice (at-least-once delivery): collection upserts by platform post id and keeps
+cursors, scoring skips scored posts, case opening is idempotent, digests are exactly-once per week.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, is_dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, or_
+from sqlmodel import Session, col, select
+
+from monitor import metrics
+from monitor.config import Settings
+from monitor.flagging import AsnPlace, ElectionPlace, election_concerns
+from monitor.models import Account, Asn, Election, utcnow
+from monitor.open_cases import open_new_cases
+from monitor.retention import purge_expired_text
+
+__all__ = [
+    "TASKS",
+    "collect_batch",
+    "due_accounts",
+    "process_new",
+    "purge",
+    "retry_digests",
+    "send_digests",
+]
+
+log = logging.getLogger(__name__)
+
+
+def _plain(summary: object) -> dict[str, Any]:
+    """A summary as JSON-able data (Celery results, logs)."""
+    if is_dataclass(summary) and not isinstance(summary, type):
+        return {k: v for k, v in asdict(summary).items() if isinstance(v, str | int | float | bool | None)}
+    return {"result": summary} if isinstance(summary, str | int | float | bool | None) else {}
+
+
+def collect_batch(engine: Engine, settings: Settings, *, account_ids: list[int]) -> dict[str, Any]:
+    """Collect a batch of accounts (each from its stored cursor)."""
+    from monitor.collect import collect_accounts
+
+    summary = collect_accounts(engine, account_ids, settings)
+    result = _plain(summary)
+    log.info("collected", extra={"accounts": len(account_ids), **result})
+    return result
+
+
+@dataclass
+class ProcessSummary:
+    scored: int = 0
+    checked: int = 0
+    opened: int = 0
+    joined: int = 0
+
+
+def process_new(engine: Engine, settings: Settings, *, limit: int | None = None) -> dict[str, Any]:
+    """Score posts waiting for the model, then open cases from the new scores."""
+    from monitor.scoring import score_pending
+
+    scored = score_pending(engine, settings, limit=limit)
+    metrics.POSTS_SCORED.inc(scored)
+    cases = open_new_cases(engine, settings)
+    return asdict(ProcessSummary(scored=scored, checked=cases.checked, opened=cases.opened, joined=cases.joined))
+
+
+def open_cases(engine: Engine, settings: Settings) -> dict[str, Any]:
+    return _plain(open_new_cases(engine, settings))
+
+
+def send_digests(engine: Engine, settings: Settings) -> dict[str, Any]:
+    from monitor.digest.service import send_weekly_digests
+
+    summary = send_weekly_digests(engine, settings)
+    log.info("digests sent", extra=_plain(summary))
+    return _plain(summary)
+
+
+def retry_digests(engine: Engine, settings: Settings) -> dict[str, Any]:
+    from monitor.digest.service import retry_due_digests
+
+    return _plain(retry_due_digests(engine, settings))
+
+
+def purge(engine: Engine, settings: Settings) -> dict[str, Any]:
+    return _plain(purge_expired_text(engine, settings))
+
+
+# The registry of work a runner can be asked to do, by name (Celery task names are "netra.<name>").
+TASKS: dict[str, Callable[..., dict[str, Any]]] = {
+    "collect_batch": collect_batch,
+    "process_new": process_new,
+    "open_cases": open_cases,
+    "send_digests": send_digests,
+    "retry_digests": retry_digests,
+    "purge": purge,
+}
+
+
+def hot_places(session: Session, day: Any, margin_days: int) -> tuple[bool, list[ElectionPlace]]:
+    """Elections in their campaign/quiet period or around voting day: (a national one is hot, the others)."""
+    hot: list[ElectionPlace] = []
+    national = False
+    for e in session.exec(select(Election)):
+        start = e.campaign_start or e.voting_day - timedelta(days=margin_days)
+        if start <= day <= e.voting_day + timedelta(days=margin_days):
+            place = ElectionPlace(e.id, str(e.level), e.region, e.province)
+            national = national or place.is_national
+            hot.append(place)
+    return national, hot
+
+
+def due_accounts(engine: Engine, settings: Settings, platform: str, *, now: datetime | None = None) -> list[int]:
+    """Accounts of `platform` whose polling interval has run out, tighter where an election is hot."""
+    now = now or utcnow()
+    sched = settings.scheduler
+    normal = timedelta(minutes=sched.interval_min.get(platform, 120))
+    hot_interval = timedelta(minutes=sched.campaign_interval_min.get(platform, sched.interval_min.get(platform, 120)))
+    day = now.astimezone(_tz(sched.timezone)).date()
+    with Session(engine) as session:
+        national_hot, hot = hot_places(session, day, sched.hot_margin_days)
+        shortest = min(normal, hot_interval) if hot else normal
+        rows = session.exec(
+            select(Account.id, Account.last_collected_at, Asn.region, Asn.province)
+            .join(Asn, col(Asn.id) == col(Account.asn_id))
+            .where(
+                Account.platform == platform,
+                Asn.status == "active",
+                or_(col(Account.last_collected_at).is_(None), col(Account.last_collected_at) <= now - shortest),
+            )
+            .order_by(col(Account.last_collected_at).asc().nulls_first(), col(Account.id))
+        ).all()
+    due: list[int] = []
+    for account_id, last, region, province in rows:
+        if last is None:
+            due.append(account_id)
+            continue
+        place = AsnPlace(region, province)
+        is_hot = national_hot or any(election_concerns(e, place) for e in hot)
+        if last <= now - (hot_interval if is_hot else normal):
+            due.append(account_id)
+    return due
+
+
+def _tz(name: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
