@@ -46,13 +46,15 @@ class RecordingHandler:
 class SmtpServer:
     """Start, stop and restart (on the same port) a recording SMTP server."""
 
-    def __init__(self) -> None:
+    def __init__(self, **controller_options: Any) -> None:
+        """`controller_options` go to aiosmtpd's Controller: tls_context, ssl_context, authenticator ..."""
         self.handler = RecordingHandler()
         self.port = free_port()
+        self.options = controller_options
         self._controller: Controller | None = None
 
     def start(self) -> None:
-        self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **self.options)
         self._controller.start()
 
     def stop(self) -> None:
