@@ -3,7 +3,6 @@ pagination tokens. Retweets, replies and quotes are typed from `referenced_tweet
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from scrapers._json import decode, item_payload, mapped
@@ -42,12 +41,16 @@ def to_post(
     tweet: dict[str, Any],
     *,
     username: str,
+    user_id: str | None = None,
     included: dict[str, dict[str, Any]] | None = None,
     request_url: str = "",
     http_status: int = 200,
 ) -> ScrapedPost:
-    """Map one tweet object of /2/users/:id/tweets (pure); `included` is includes.tweets by id."""
+    """Map one tweet object of /2/users/:id/tweets (pure); `included` is includes.tweets by id.
+
+    `username` names the timeline's owner; a tweet whose author_id is not `user_id` keeps only its id."""
     included = included or {}
+    author_id = str(tweet.get("author_id") or user_id or "")
     refs = {ref["type"]: str(ref["id"]) for ref in tweet.get("referenced_tweets") or []}
     text = str(tweet["text"])
     quoted_text = None
@@ -71,8 +74,8 @@ def to_post(
         original_post_id=original,
         language=tweet.get("lang"),
         posted_at=parse_time(tweet.get("created_at")),
-        author_id=str(tweet.get("author_id") or ""),
-        author_handle=username,
+        author_id=author_id,
+        author_handle=username if user_id is None or author_id == user_id else "",
         raw_payload=item_payload(tweet),
         request_url=request_url,
         http_status=http_status,
@@ -117,9 +120,15 @@ class XScraper:
                 raise BadPayload(f"users/:id/tweets answer has no data list: {url}")
             included = {str(t["id"]): t for t in (body.get("includes") or {}).get("tweets", [])}
             for tweet in body.get("data", []):
-                post = mapped(to_post, tweet, username=username, included=included, request_url=url, http_status=status)
-                if not post.author_id:
-                    post = dataclasses.replace(post, author_id=user_id)
+                post = mapped(
+                    to_post,
+                    tweet,
+                    username=username,
+                    user_id=user_id,
+                    included=included,
+                    request_url=url,
+                    http_status=status,
+                )
                 result.posts.append(post)
                 result.seen_ids.add(post.platform_post_id)
                 newest = max(newest, int(post.platform_post_id))

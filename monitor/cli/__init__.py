@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from monitor.cli import collect as collect_cli
 from monitor.cli import daemon as daemon_cli
 from monitor.cli import db as db_cli
 from monitor.cli import digest as digest_cli
@@ -22,6 +23,7 @@ app.add_typer(digest_cli.app, name="digest")
 app.command("run")(daemon_cli.run)
 app.command("worker")(daemon_cli.worker)
 app.command("status")(daemon_cli.status)
+collect_cli.register(app)
 
 
 def main() -> None:

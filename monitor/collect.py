@@ -1,0 +1,203 @@
+"""The collection service: one pass over registered accounts, each fetched with its stored cursor,
+results stored with evidence, one CollectionRun per platform. Failures stay with their account."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from monitor.collect_store import AccountOutcome, store_failure, store_result
+from monitor.config import ScraperSettings, Settings
+from monitor.db import session_scope
+from monitor.models import Account, Asn, AsnStatus, CollectionRun, Verification, utcnow
+from scrapers.base import AccountRef, HtmlSource, ScrapeConfig, ScrapeError
+from scrapers.http import PoliteClient
+from scrapers.registry import SCRAPERS
+
+log = logging.getLogger(__name__)
+Progress = Callable[[AccountOutcome], None]
+
+
+@dataclass
+class CollectSummary:
+    accounts_ok: int = 0
+    failed: Counter[str] = field(default_factory=Counter)  # status -> accounts
+    posts_new: int = 0
+    posts_changed: int = 0
+    posts_deleted: int = 0
+    foreign_skipped: int = 0
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (account id, status, message)
+
+    @property
+    def accounts_failed(self) -> int:
+        return sum(self.failed.values())
+
+    def add(self, outcome: AccountOutcome) -> None:
+        if outcome.status == "ok":
+            self.accounts_ok += 1
+        else:
+            self.failed[outcome.status] += 1
+            self.errors.append((outcome.account_id, outcome.status, outcome.error or ""))
+        self.posts_new += outcome.new
+        self.posts_changed += outcome.changed
+        self.posts_deleted += outcome.deleted
+        self.foreign_skipped += outcome.foreign
+
+
+@dataclass(frozen=True)
+class _Job:
+    account_id: int
+    platform: str
+    handle: str
+    platform_user_id: str | None
+    cursor: dict[str, object]
+
+
+def scrape_config(settings: ScraperSettings) -> ScrapeConfig:
+    """monitor's settings as the plain configuration scrapers take (they never import monitor)."""
+    return ScrapeConfig(
+        user_agent=settings.user_agent,
+        timeout_s=settings.timeout_s,
+        max_retries=settings.max_retries,
+        backoff_base_s=settings.backoff_base_s,
+        backoff_max_s=settings.backoff_max_s,
+        requests_per_second_per_host=settings.requests_per_second_per_host,
+        concurrency_per_host=settings.concurrency_per_host,
+        total_concurrency=settings.total_concurrency,
+        max_pages_per_account=settings.max_pages_per_account,
+        page_size=settings.page_size,
+        obey_robots_txt=settings.obey_robots_txt,
+        bluesky_url=settings.bluesky_url,
+        x_api_url=settings.x_api_url,
+        telegram_url=settings.telegram_url,
+        x_bearer_token=settings.x_bearer_token,
+        mastodon_urls=dict(settings.mastodon_urls),
+        html_sources={name: HtmlSource(**src.model_dump()) for name, src in settings.html_sources.items()},
+    )
+
+
+def _cursor(raw: str | None) -> dict[str, object]:
+    try:
+        value = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}  # an unreadable cursor costs one full fetch, never a failure
+    return value if isinstance(value, dict) else {}
+
+
+def _jobs(session: Session, account_ids: Sequence[int] | None, platform: str | None, asn_nip: str | None) -> list[_Job]:
+    query = (
+        select(Account)
+        .join(Asn, col(Asn.id) == col(Account.asn_id))
+        .where(col(Account.platform).in_(list(SCRAPERS)), Asn.status == AsnStatus.active)
+        .where(Account.verification != Verification.rejected)
+        .order_by(col(Account.id))
+    )
+    if account_ids is not None:
+        query = query.where(col(Account.id).in_(list(account_ids)))
+    if platform:
+        query = query.where(Account.platform == platform)
+    if asn_nip:
+        query = query.where(Asn.nip == asn_nip)
+    return [
+        _Job(a.id, a.platform, a.handle, a.platform_user_id, _cursor(a.cursor))  # type: ignore[arg-type]
+        for a in session.exec(query)
+    ]
+
+
+async def _run(engine: Engine, jobs: list[_Job], settings: Settings, progress: Progress | None) -> CollectSummary:
+    config = scrape_config(settings.scrapers)
+    summary = CollectSummary()
+    per_platform: dict[str, CollectSummary] = {}
+    gate = asyncio.Semaphore(max(1, config.total_concurrency))
+    write = asyncio.Lock()  # one writer at a time: SQLite allows no more, and it keeps PostgreSQL calm
+
+    async def one(client: PoliteClient, job: _Job) -> None:
+        async with gate:
+            try:
+                result = await SCRAPERS[job.platform].fetch(
+                    client, AccountRef(job.platform, job.handle, job.platform_user_id), job.cursor
+                )
+            except ScrapeError as exc:
+                outcome = AccountOutcome(job.account_id, job.platform, status=exc.status, error=str(exc))
+            except Exception as exc:  # a scraper bug must not stop the pass for everyone else
+                log.exception("collecting account %s failed", job.account_id)
+                outcome = AccountOutcome(
+                    job.account_id, job.platform, status="error", error=f"{type(exc).__name__}: {exc}"
+                )
+            else:
+                async with write:
+                    try:
+                        outcome = await asyncio.to_thread(store_result, engine, job.account_id, result)
+                    except Exception as exc:
+                        log.exception("storing account %s failed", job.account_id)
+                        outcome = AccountOutcome(job.account_id, job.platform, status="error", error=f"storing: {exc}")
+            if outcome.status != "ok":
+                async with write:
+                    await asyncio.to_thread(store_failure, engine, job.account_id, outcome.status, outcome.error or "")
+        summary.add(outcome)
+        per_platform.setdefault(job.platform, CollectSummary()).add(outcome)
+        if progress is not None:
+            progress(outcome)
+
+    runs = _start_runs(engine, sorted({j.platform for j in jobs}))
+    async with PoliteClient(config) as client:
+        await asyncio.gather(*(one(client, job) for job in jobs))
+    _finish_runs(engine, runs, per_platform)
+    return summary
+
+
+def _start_runs(engine: Engine, platforms: list[str]) -> dict[str, int]:
+    with session_scope(engine) as session:
+        rows = {p: CollectionRun(platform=p) for p in platforms}
+        session.add_all(rows.values())
+        session.flush()
+        return {p: row.id for p, row in rows.items()}  # type: ignore[misc]
+
+
+def _finish_runs(engine: Engine, runs: dict[str, int], per_platform: dict[str, CollectSummary]) -> None:
+    with session_scope(engine) as session:
+        for platform, run_id in runs.items():
+            run, part = session.get(CollectionRun, run_id), per_platform.get(platform, CollectSummary())
+            if run is None:
+                continue
+            run.finished_at = utcnow()
+            run.accounts_ok, run.accounts_failed = part.accounts_ok, part.accounts_failed
+            run.posts_new, run.posts_changed, run.posts_deleted = part.posts_new, part.posts_changed, part.posts_deleted
+            session.add(run)
+
+
+def count_due(engine: Engine, *, platform: str | None = None, asn_nip: str | None = None) -> int:
+    with Session(engine) as session:
+        return len(_jobs(session, None, platform, asn_nip))
+
+
+def collect_pass(
+    engine: Engine,
+    settings: Settings,
+    *,
+    platform: str | None = None,
+    asn_nip: str | None = None,
+    progress: Progress | None = None,
+) -> CollectSummary:
+    """Collect every active, not-rejected account (optionally of one platform or one ASN) now."""
+    if platform is not None and platform not in SCRAPERS:
+        raise ValueError(f"unknown platform {platform!r}; scrapers exist for {', '.join(sorted(SCRAPERS))}")
+    with Session(engine) as session:
+        jobs = _jobs(session, None, platform, asn_nip)
+    return asyncio.run(_run(engine, jobs, settings, progress))
+
+
+def collect_accounts(
+    engine: Engine, account_ids: Sequence[int], settings: Settings, progress: Progress | None = None
+) -> CollectSummary:
+    """Collect the given accounts now (the scheduler calls this with the accounts that are due)."""
+    with Session(engine) as session:
+        jobs = _jobs(session, account_ids, None, None)
+    return asyncio.run(_run(engine, jobs, settings, progress))

@@ -1,0 +1,164 @@
+"""Storing what a scraper fetched: upsert posts with evidence, keep earlier versions, mark deletions,
+and advance the account's cursor in the same transaction (so a crash re-fetches, never skips)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from monitor.db import session_scope
+from monitor.models import Account, CollectStatus, Post, PostVersion, utcnow
+from scrapers.base import FetchResult, ScrapedPost
+
+
+@dataclass
+class AccountOutcome:
+    account_id: int
+    platform: str
+    status: str = CollectStatus.ok
+    error: str | None = None
+    new: int = 0
+    changed: int = 0
+    deleted: int = 0
+    foreign: int = 0  # items by other authors met on the way: not stored
+
+
+def is_own(post: ScrapedPost, account: Account, platform_user_id: str | None) -> bool:
+    """Only the registered account's own posts and reposts are stored."""
+    ids = {i for i in (platform_user_id, account.platform_user_id) if i}
+    return post.author_id in ids or post.author_handle.lower() == account.handle.lower()
+
+
+def _new_row(post: ScrapedPost, account: Account, captured_at: datetime) -> Post:
+    return Post(
+        account_id=account.id,  # type: ignore[arg-type]
+        asn_id=account.asn_id,
+        platform=account.platform,
+        platform_post_id=post.platform_post_id,
+        kind=post.kind,
+        original_post_id=post.original_post_id,
+        url=post.url,
+        text=post.text,
+        quoted_text=post.quoted_text,
+        language=post.language,
+        posted_at=post.posted_at,
+        captured_at=captured_at,
+        edited_at=post.edited_at,
+        raw_payload=post.raw_payload,
+        payload_sha256=post.payload_sha256,
+        text_sha256=post.text_sha256,
+        request_url=post.request_url,
+        http_status=post.http_status,
+    )
+
+
+def _new_version(session: Session, row: Post, post: ScrapedPost, captured_at: datetime) -> None:
+    """Keep the old text and evidence as a PostVersion; the row takes the new text (to be re-scored)."""
+    session.add(
+        PostVersion(
+            post_id=row.id,  # type: ignore[arg-type]
+            version=row.version,
+            text=row.text,
+            raw_payload=row.raw_payload,
+            payload_sha256=row.payload_sha256,
+            request_url=row.request_url,
+            http_status=row.http_status,
+            captured_at=row.captured_at,
+        )
+    )
+    row.version += 1
+    row.text, row.quoted_text, row.text_sha256 = post.text, post.quoted_text, post.text_sha256
+    row.raw_payload, row.payload_sha256 = post.raw_payload, post.payload_sha256
+    row.request_url, row.http_status, row.captured_at = post.request_url, post.http_status, captured_at
+    row.edited_at = post.edited_at or captured_at
+    row.scored_version = None
+
+
+def upsert_posts(
+    session: Session, account: Account, posts: list[ScrapedPost], outcome: AccountOutcome, captured_at: datetime
+) -> None:
+    unique = {p.platform_post_id: p for p in posts}  # a pinned post can appear twice on one page
+    if not unique:
+        return
+    existing = {
+        row.platform_post_id: row
+        for row in session.exec(
+            select(Post).where(Post.platform == account.platform, col(Post.platform_post_id).in_(list(unique)))
+        )
+    }
+    for post_id, post in unique.items():
+        row = existing.get(post_id)
+        if row is None:
+            session.add(_new_row(post, account, captured_at))
+            outcome.new += 1
+            continue
+        if row.account_id != account.id:
+            continue  # stored for another account (e.g. the same feed registered twice): leave it
+        if row.deleted_at is not None:
+            row.deleted_at = None  # served again: it was hidden, not gone
+        if row.text_purged_at is None and row.text_sha256 != post.text_sha256:
+            _new_version(session, row, post, captured_at)
+            outcome.changed += 1
+        session.add(row)
+
+
+def mark_deleted(
+    session: Session, account: Account, result: FetchResult, outcome: AccountOutcome, now: datetime
+) -> None:
+    """Posts the platform should have served in this window but did not: deleted (evidence kept)."""
+    if result.window_start is None:
+        return
+    rows = session.exec(
+        select(Post).where(
+            Post.account_id == account.id,
+            col(Post.deleted_at).is_(None),
+            col(Post.posted_at) > result.window_start,
+        )
+    )
+    for row in rows:
+        if row.platform_post_id not in result.seen_ids:
+            row.deleted_at = now
+            session.add(row)
+            outcome.deleted += 1
+
+
+def store_result(
+    engine: Engine, account_id: int, result: FetchResult, *, advance_cursor: bool = True
+) -> AccountOutcome:
+    """One transaction: posts, versions, deletions, then the cursor and the account's status."""
+    now = utcnow()
+    with session_scope(engine) as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            raise LookupError(f"account {account_id} no longer exists")
+        outcome = AccountOutcome(account_id, account.platform)
+        own = [p for p in result.posts if is_own(p, account, result.platform_user_id)]
+        outcome.foreign = len(result.posts) - len(own)
+        upsert_posts(session, account, own, outcome, now)
+        session.flush()
+        mark_deleted(session, account, result, outcome, now)
+        if advance_cursor:
+            account.cursor = json.dumps(result.cursor, sort_keys=True)
+            account.platform_user_id = result.platform_user_id or account.platform_user_id
+            account.last_status, account.last_error, account.last_collected_at = CollectStatus.ok, None, now
+            account.updated_at = now
+        session.add(account)
+    return outcome
+
+
+def store_failure(engine: Engine, account_id: int, status: str, error: str) -> AccountOutcome:
+    """The account gets a clear status and message; its cursor and posts stay as they were."""
+    now = utcnow()
+    with session_scope(engine) as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            raise LookupError(f"account {account_id} no longer exists")
+        account.last_status, account.last_error = CollectStatus(status), error[:2000]
+        account.last_collected_at = now
+        account.updated_at = now
+        session.add(account)
+        return AccountOutcome(account_id, account.platform, status=status, error=error)
