@@ -30,6 +30,7 @@ from monitor.leader import Leader
 from monitor.models import utcnow
 from monitor.pipeline import due_accounts
 from monitor.runner import Runner
+from scrapers.registry import SCRAPERS
 
 __all__ = ["Daemon", "Dispatch", "plan_batches"]
 
@@ -117,7 +118,7 @@ class Daemon:
             job_defaults={"coalesce": True, "misfire_grace_time": sched.misfire_grace_s, "max_instances": 1},
         )
         jitter = min(sched.jitter_s, max(sched.collect_tick_s // 2, 0)) or None
-        for platform in sorted(sched.interval_min):
+        for platform in sorted(SCRAPERS):
             job_id = f"collect:{platform}"
             scheduler.add_job(
                 self._guarded(job_id, self.collect_tick, platform),

@@ -17,9 +17,10 @@ from sqlalchemy import Engine, or_
 from sqlmodel import Session, col, select
 
 from monitor import metrics
+from monitor.collect import collect_accounts
 from monitor.config import Settings
 from monitor.flagging import AsnPlace, ElectionPlace, election_concerns
-from monitor.models import Account, Asn, Election, utcnow
+from monitor.models import Account, Asn, Election, Verification, utcnow
 from monitor.open_cases import open_new_cases
 from monitor.retention import purge_expired_text
 
@@ -37,19 +38,32 @@ log = logging.getLogger(__name__)
 
 
 def _plain(summary: object) -> dict[str, Any]:
-    """A summary as JSON-able data (Celery results, logs)."""
+    """A summary as JSON-able data (Celery results, logs): numbers, strings and count maps."""
     if is_dataclass(summary) and not isinstance(summary, type):
-        return {k: v for k, v in asdict(summary).items() if isinstance(v, str | int | float | bool | None)}
+        out: dict[str, Any] = {}
+        for key, value in vars(summary).items():
+            if isinstance(value, str | int | float | bool | None):
+                out[key] = value
+            elif isinstance(value, dict):
+                out[key] = {str(k): v for k, v in value.items()}
+        return out
     return {"result": summary} if isinstance(summary, str | int | float | bool | None) else {}
 
 
 def collect_batch(engine: Engine, settings: Settings, *, account_ids: list[int]) -> dict[str, Any]:
-    """Collect a batch of accounts (each from its stored cursor)."""
-    from monitor.collect import collect_accounts
-
+    """Collect a batch of accounts (each from its stored cursor); count posts and errors per platform."""
     summary = collect_accounts(engine, account_ids, settings)
+    with Session(engine) as session:
+        platforms = dict(
+            session.exec(select(Account.id, Account.platform).where(col(Account.id).in_(account_ids))).all()
+        )
+    kinds = set(platforms.values())
+    label = kinds.pop() if len(kinds) == 1 else "mixed"
+    metrics.POSTS_COLLECTED.labels(platform=label).inc(summary.posts_new + summary.posts_changed)
+    for account_id, status, _message in summary.errors:
+        metrics.COLLECT_ERRORS.labels(platform=platforms.get(account_id, "unknown"), reason=status).inc()
     result = _plain(summary)
-    log.info("collected", extra={"accounts": len(account_ids), **result})
+    log.info("collected", extra={"accounts": len(account_ids), "platform": label, **result})
     return result
 
 
@@ -133,6 +147,7 @@ def due_accounts(engine: Engine, settings: Settings, platform: str, *, now: date
             .where(
                 Account.platform == platform,
                 Asn.status == "active",
+                Account.verification != Verification.rejected,
                 or_(col(Account.last_collected_at).is_(None), col(Account.last_collected_at) <= now - shortest),
             )
             .order_by(col(Account.last_collected_at).asc().nulls_first(), col(Account.id))
