@@ -318,5 +318,5 @@ def filter_options(session: Session, viewer: Viewer) -> dict[str, list[Any]]:
         "agencies": list(session.exec(agencies).all()),
         "units": [u for u in session.exec(units).all() if u],
         "elections": sorted(session.exec(elections).all()),
-        "platforms": sorted(session.exec(select(col(Account.platform).distinct())).all()),
+        "platforms": sorted(session.exec(select(Account.platform).distinct()).all()),
     }

@@ -1,0 +1,22 @@
+"""Bahasa Indonesia first, English on request: one message catalog, a cookie, and `?lang=en`."""
+
+from __future__ import annotations
+
+from review_ui.messages import EN, ID
+
+LANGS = ("id", "en")
+DEFAULT_LANG = "id"
+COOKIE = "netra_lang"
+CATALOG: dict[str, dict[str, str]] = {"id": ID, "en": EN}
+
+
+def translate(lang: str, key: str, **kwargs: object) -> str:
+    text = CATALOG.get(lang, ID).get(key) or ID.get(key) or key
+    return text.format(**kwargs) if kwargs else text
+
+
+def pick_lang(query_lang: str | None, cookie_lang: str | None) -> str:
+    for candidate in (query_lang, cookie_lang):
+        if candidate in LANGS:
+            return candidate
+    return DEFAULT_LANG

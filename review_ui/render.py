@@ -1,0 +1,104 @@
+"""Templates: one Jinja2 environment with autoescape on, and the helpers pages share."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from monitor.models import utcnow
+from review_ui.i18n import COOKIE, pick_lang, translate
+from review_ui.security import CSRF_FIELD, csrf_token
+
+TEMPLATES = Path(__file__).parent / "templates"
+JAKARTA_OFFSET_H = 7
+
+
+def highlight(text: str | None, spans: list[dict[str, object]] | None) -> Markup:
+    """The post text with model spans wrapped in <mark>; every piece is escaped on its own."""
+    text = text or ""
+    marks: list[tuple[int, int]] = []
+    for span in spans or []:
+        try:
+            start, end = int(span.get("start", 0)), int(span.get("end", 0))  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            continue
+        start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+        if end > start:
+            marks.append((start, end))
+    merged: list[list[int]] = []
+    for start, end in sorted(marks):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out: list[str] = []
+    pos = 0
+    for start, end in merged:
+        out.append(str(escape(text[pos:start])))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        pos = end
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
+
+
+def wib(value: datetime | None) -> str:
+    """A moment as Western Indonesian Time, which is what officials read."""
+    if value is None:
+        return "-"
+
+    local = value.astimezone(UTC) + timedelta(hours=JAKARTA_OFFSET_H)
+    return local.strftime("%d-%m-%Y %H:%M WIB")
+
+
+def pretty_payload(raw: str) -> str:
+    try:
+        return json.dumps(json.loads(raw), indent=2, ensure_ascii=False)
+    except (ValueError, TypeError):
+        return raw
+
+
+def remaining(deadline: datetime, lang: str) -> tuple[str, bool]:
+    left = deadline - utcnow()
+    if left.total_seconds() <= 0:
+        return translate(lang, "overdue"), True
+    return translate(lang, "remaining", days=left.days, hours=left.seconds // 3600), False
+
+
+templates = Jinja2Templates(directory=str(TEMPLATES))
+templates.env.autoescape = True
+templates.env.filters["wib"] = wib
+templates.env.filters["pretty_payload"] = pretty_payload
+templates.env.globals["highlight"] = highlight
+
+
+def lang_of(request: Request) -> str:
+    return pick_lang(request.query_params.get("lang"), request.cookies.get(COOKIE))
+
+
+def flash(request: Request, message: str, kind: str = "ok") -> None:
+    request.session.setdefault("flash", []).append([kind, message])
+
+
+def page(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+    lang = lang_of(request)
+    ctx = {
+        "request": request,
+        "lang": lang,
+        "_": lambda key, **kw: translate(lang, key, **kw),
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": csrf_token(request),
+        "flashes": request.session.pop("flash", []),
+        "remaining": lambda deadline: remaining(deadline, lang),
+        **(context or {}),
+    }
+    response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    if request.query_params.get("lang") == lang:
+        response.set_cookie(COOKIE, lang, max_age=365 * 86400, samesite="lax", httponly=True)
+    return response

@@ -1,0 +1,173 @@
+"""The JSON API: cases and actions, with exactly the pages' permissions (same services, same scope).
+
+Authenticate with HTTP Basic (email:password), or with the page's session cookie plus the
+`X-CSRF-Token` header on POST. OpenAPI schema: `/api/openapi.json`; readable docs: `/api/docs`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
+from monitor import case_actions as act
+from monitor.audit import verify
+from monitor.cases import Viewer, count_by_status, get_case, queue
+from monitor.evidence import build_evidence_pack
+from review_ui.deps import audit_readers, db, viewer
+from review_ui.filters import parse_filters
+from review_ui.render import page
+from review_ui.security import csrf_protect
+
+router = APIRouter(prefix="/api", dependencies=[Depends(csrf_protect)], tags=["cases"])
+
+
+class CaseSummary(BaseModel):
+    id: int
+    status: str
+    label: str
+    score: float
+    detected_at: datetime
+    deadline: datetime
+    overdue: bool
+    asn_name: str
+    nip: str
+    unit: str
+    agency_code: str
+    platform: str
+    excerpt: str | None
+    election_id: str | None
+    candidate_number: int | None
+
+
+class CaseList(BaseModel):
+    items: list[CaseSummary]
+    next_cursor: str | None = Field(description="pass as `after` for the next page")
+    counts: dict[str, int]
+
+
+class ActionIn(BaseModel):
+    reason: str = Field(min_length=1, description="required for every action; recorded in the audit log")
+    category: str | None = Field(None, description="confirm: kode_etik or disiplin")
+    note: str = ""
+    answer: str | None = Field(None, description="answer: the ASN's clarification")
+    target: str | None = Field(None, description="forward: bawaslu or bkn")
+    sanctioned: bool | None = Field(None, description="followup: was a sanction decided")
+    decided_on: date | None = None
+    assignee_id: int | None = None
+
+
+class BulkDismissIn(BaseModel):
+    case_ids: list[int] = Field(min_length=1)
+    reason: str = Field(min_length=1)
+
+
+class ActionOut(BaseModel):
+    case_id: int
+    status: str
+
+
+@router.get("/cases", response_model=CaseList, summary="The queue (same filters as the page)")
+def list_cases(
+    request: Request,
+    after: str | None = None,
+    limit: int = 50,
+    v: Viewer = Depends(viewer),
+    session: Session = Depends(db),
+) -> CaseList:
+    filters, _ = parse_filters(request.query_params)
+    try:
+        result = queue(session, v, filters, cursor=after, limit=max(1, min(limit, 200)))
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    items = [CaseSummary(**{**r.__dict__, "overdue": r.overdue}) for r in result.rows]
+    return CaseList(items=items, next_cursor=result.next_cursor, counts=count_by_status(session, v, filters))
+
+
+@router.get("/cases/{case_id}", summary="One case with its post, ASN, score and history")
+def case_detail(case_id: int, v: Viewer = Depends(viewer), session: Session = Depends(db)) -> dict[str, object]:
+    d = get_case(session, v, case_id)
+    return {
+        "case": d.case.model_dump(mode="json"),
+        "post": d.post.model_dump(mode="json"),
+        "asn": d.asn.model_dump(mode="json"),
+        "agency": d.agency.model_dump(mode="json"),
+        "score": d.score.model_dump(mode="json") if d.score else None,
+        "joined_posts": [p.model_dump(mode="json") for p in d.joined_posts],
+        "earlier_case_ids": [c.id for c in d.earlier_cases],
+        "actions": [{**a.model_dump(mode="json"), "user_name": name} for a, name in d.actions],
+    }
+
+
+@router.get("/cases/{case_id}/evidence.zip", summary="The evidence pack (ZIP)", response_class=Response)
+def evidence(case_id: int, v: Viewer = Depends(viewer), session: Session = Depends(db)) -> Response:
+    pack, digest = build_evidence_pack(session, v, case_id)
+    return Response(pack, media_type="application/zip", headers={"X-Evidence-SHA256": digest})
+
+
+@router.post("/cases/{case_id}/{action}", response_model=ActionOut, summary="Act on a case")
+def act_on_case(
+    case_id: int, action: str, body: ActionIn, v: Viewer = Depends(viewer), session: Session = Depends(db)
+) -> ActionOut:
+    """`action` is one of confirm, dismiss, clarify, answer, forward, followup, assign."""
+    try:
+        if action == "confirm":
+            result = act.confirm(session, v, case_id, category=body.category or "", reason=body.reason, note=body.note)
+        elif action == "dismiss":
+            result = act.dismiss(session, v, case_id, reason=body.reason)
+        elif action == "clarify":
+            result = act.request_clarification(session, v, case_id, reason=body.reason)
+        elif action == "answer":
+            result = act.answer_clarification(session, v, case_id, answer=body.answer or "", reason=body.reason)
+        elif action == "forward":
+            _, digest = build_evidence_pack(session, v, case_id)
+            result = act.forward(session, v, case_id, target=body.target or "", reason=body.reason, pack_sha256=digest)
+        elif action == "followup":
+            result = act.record_followup(
+                session, v, case_id, sanctioned=bool(body.sanctioned), decided_on=body.decided_on, reason=body.reason
+            )
+        elif action == "assign":
+            result = act.assign(session, v, case_id, assignee_id=body.assignee_id or 0, reason=body.reason)
+        else:
+            raise HTTPException(404, f"unknown action {action!r}")
+    except act.ActionError as exc:
+        raise HTTPException(409, str(exc)) from exc
+    session.commit()
+    return ActionOut(case_id=result.case_id, status=result.status)
+
+
+@router.post("/bulk-dismiss", summary="Dismiss many cases with one reason")
+def api_bulk_dismiss(
+    body: BulkDismissIn, v: Viewer = Depends(viewer), session: Session = Depends(db)
+) -> dict[str, list[int]]:
+    try:
+        done, skipped = act.bulk_dismiss(session, v, body.case_ids, reason=body.reason)
+    except act.ActionError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    session.commit()
+    return {"dismissed": done, "skipped": skipped}
+
+
+@router.get("/audit/verify", summary="Check the audit log's hash chain (admins and auditors)", tags=["audit"])
+def audit_verify(v: Viewer = Depends(audit_readers), session: Session = Depends(db)) -> dict[str, object]:
+    broken = verify(session)
+    return {
+        "ok": broken is None,
+        "broken_id": broken.id if broken else None,
+        "reason": broken.reason if broken else None,
+    }
+
+
+@router.get("/me", summary="Who am I", tags=["auth"])
+def me(v: Viewer = Depends(viewer)) -> dict[str, object]:
+    return {"email": v.email, "name": v.name, "role": v.role.value, "agency_id": v.agency_id}
+
+
+@router.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+def docs(request: Request) -> Response:
+    """Readable API docs rendered from the OpenAPI schema (no CDN: nothing is fetched at run time)."""
+    schema = request.app.openapi()
+    return page(request, "api_docs.html", {"schema": schema, "viewer": None})

@@ -1,0 +1,35 @@
+"""The audit log page (admins and auditors): newest first, and a check of the hash chain."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from monitor.audit import entries, verify
+from monitor.cases import Viewer
+from review_ui.deps import audit_readers, db
+from review_ui.render import page
+from review_ui.security import csrf_protect
+
+router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+PAGE_SIZE = 100
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request,
+    before: int | None = None,
+    check: bool = False,
+    v: Viewer = Depends(audit_readers),
+    session: Session = Depends(db),
+) -> Response:
+    rows = entries(session, before_id=before, limit=PAGE_SIZE)
+    context = {
+        "viewer": v,
+        "rows": rows,
+        "older": f"/audit?before={rows[-1].id}" if len(rows) == PAGE_SIZE else None,
+        "checked": check,
+        "broken": verify(session) if check else None,
+    }
+    return page(request, "audit.html", context)

@@ -1,0 +1,62 @@
+"""One case: the evidence, the ASN, the model's assessment, the history and the actions."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from monitor.audit import entries, record
+from monitor.case_actions import CATEGORIES, FORWARD_TARGETS, assignable_users
+from monitor.cases import Viewer, get_case
+from monitor.evidence import build_evidence_pack
+from monitor.models import CaseStatus
+from review_ui.deps import db, viewer
+from review_ui.render import page
+from review_ui.security import csrf_protect
+
+router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+
+# Which action forms the page offers in each status (the service enforces the same rules).
+OFFERED: dict[str, tuple[str, ...]] = {
+    CaseStatus.open: ("confirm", "dismiss", "clarify", "assign"),
+    CaseStatus.awaiting_second: ("confirm", "dismiss", "clarify", "assign"),
+    CaseStatus.clarification: ("answer", "confirm", "dismiss", "assign"),
+    CaseStatus.confirmed: ("forward", "followup", "assign"),
+    CaseStatus.forwarded: ("followup", "forward", "assign"),
+    CaseStatus.dismissed: (),
+    CaseStatus.closed: (),
+}
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_page(case_id: int, request: Request, v: Viewer = Depends(viewer), session: Session = Depends(db)) -> Response:
+    detail = get_case(session, v, case_id)
+    offered = OFFERED.get(str(detail.case.status), ()) if v.can_act else ()
+    if detail.first_confirmer_id == v.user_id:
+        offered = tuple(a for a in offered if a != "confirm")
+    context = {
+        "viewer": v,
+        "d": detail,
+        "offered": offered,
+        "categories": CATEGORIES,
+        "targets": FORWARD_TARGETS,
+        "assignable": assignable_users(session, detail.case) if "assign" in offered else [],
+        "trail": entries(session, object_type="case", object_ids=[str(case_id)], limit=200),
+    }
+    return page(request, "case.html", context)
+
+
+@router.get("/cases/{case_id}/evidence.zip")
+def evidence_pack(case_id: int, v: Viewer = Depends(viewer), session: Session = Depends(db)) -> Response:
+    pack, digest = build_evidence_pack(session, v, case_id)
+    record(session, v.email, "case.evidence_download", "case", str(case_id), {"sha256": digest})
+    session.commit()
+    return Response(
+        pack,
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="netra-kasus-{case_id}.zip"',
+            "X-Evidence-SHA256": digest,
+        },
+    )

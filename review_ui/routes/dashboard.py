@@ -1,0 +1,32 @@
+"""The dashboard: cases per week by agency and by label, and the PPK's follow-up share."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from monitor.cases import Viewer
+from monitor.dashboard import dashboard
+from review_ui.charts import share_bar, stacked_bars
+from review_ui.deps import db, viewer
+from review_ui.i18n import translate
+from review_ui.render import lang_of, page
+from review_ui.security import csrf_protect
+
+router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard_page(request: Request, v: Viewer = Depends(viewer), session: Session = Depends(db)) -> Response:
+    lang = lang_of(request)
+    board = dashboard(session, v)
+    labels = {translate(lang, f"label_{k}"): counts for k, counts in board.by_label.items()}
+    context = {
+        "viewer": v,
+        "board": board,
+        "agency_chart": stacked_bars(board.weeks, board.by_agency, title=translate(lang, "per_week_agency")),
+        "label_chart": stacked_bars(board.weeks, labels, title=translate(lang, "per_week_label")),
+        "share_chart": share_bar(board.ppk_share),
+    }
+    return page(request, "dashboard.html", context)

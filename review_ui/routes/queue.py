@@ -1,0 +1,45 @@
+"""The queue: flagged cases with filters, counts per status and keyset pagination."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from monitor.cases import Viewer, count_by_status, filter_options, queue
+from review_ui.deps import db, viewer
+from review_ui.filters import parse_filters
+from review_ui.render import page
+from review_ui.security import csrf_protect
+
+router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+PAGE_SIZE = 50
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def queue_page(request: Request, v: Viewer = Depends(viewer), session: Session = Depends(db)) -> Response:
+    filters, status = parse_filters(request.query_params)
+    try:
+        result = queue(session, v, filters, cursor=request.query_params.get("after"), limit=PAGE_SIZE)
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    counts = count_by_status(session, v, filters)
+    kept = [(k, val) for k, val in request.query_params.multi_items() if k not in ("after", "lang") and val]
+    base = [(k, val) for k, val in kept if k != "status"]
+    context = {
+        "viewer": v,
+        "rows": result.rows,
+        "counts": counts,
+        "active_count": sum(counts[s] for s in ("open", "awaiting_second", "clarification")),
+        "total_count": sum(counts.values()),
+        "status": status,
+        "params": dict(kept),
+        "options": filter_options(session, v),
+        "status_link": lambda s: "/cases?" + urlencode([*base, ("status", s)]),
+        "next_link": "/cases?" + urlencode([*kept, ("after", result.next_cursor)]) if result.next_cursor else None,
+        "first_link": "/cases?" + urlencode(kept) if request.query_params.get("after") else None,
+        "filters": filters,
+    }
+    return page(request, "queue.html", context)

@@ -1,0 +1,95 @@
+"""Web security helpers: CSRF tokens bound to the session, and login throttling."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from threading import Lock
+
+from fastapi import HTTPException, Request
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token (created on first use)."""
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return str(token)
+
+
+async def csrf_protect(request: Request) -> None:
+    """Router dependency: every state-changing request carries the session's token (form field or header).
+
+    API calls authenticated with HTTP Basic carry no cookie-based authority, so they need no token;
+    `review_ui.deps` never falls back to the cookie when an Authorization header is present.
+    """
+    if request.method in SAFE_METHODS:
+        return
+    if request.url.path.startswith("/api/") and "authorization" in request.headers:
+        return
+    expected = request.session.get("csrf")
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        value = (await request.form()).get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not expected or not sent or not hmac.compare_digest(str(expected), sent):
+        raise HTTPException(403, "CSRF token missing or invalid; reload the page and try again")
+
+
+class LoginThrottle:
+    """Failed logins per (account, IP) and per account in a sliding window; in memory, per process."""
+
+    def __init__(
+        self,
+        max_failures: int = 5,
+        max_account_failures: int = 20,
+        window_s: float = 900.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.max_failures = max_failures
+        self.max_account_failures = max_account_failures
+        self.window_s = window_s
+        self.clock = clock
+        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self._account: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = Lock()
+
+    def _trim(self, q: deque[float], now: float) -> None:
+        while q and q[0] <= now - self.window_s:
+            q.popleft()
+
+    def retry_after(self, email: str, ip: str) -> float:
+        """Seconds until this account may try again from this IP; 0 when it may try now."""
+        email = email.strip().lower()
+        now = self.clock()
+        with self._lock:
+            pair, account = self._failures[(email, ip)], self._account[email]
+            self._trim(pair, now)
+            self._trim(account, now)
+            waits = [0.0]
+            if len(pair) >= self.max_failures:
+                waits.append(pair[0] + self.window_s - now)
+            if len(account) >= self.max_account_failures:
+                waits.append(account[0] + self.window_s - now)
+            return max(waits)
+
+    def failure(self, email: str, ip: str) -> None:
+        email = email.strip().lower()
+        now = self.clock()
+        with self._lock:
+            self._failures[(email, ip)].append(now)
+            self._account[email].append(now)
+
+    def success(self, email: str, ip: str) -> None:
+        with self._lock:
+            self._failures.pop((email.strip().lower(), ip), None)

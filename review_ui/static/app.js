@@ -1,0 +1,65 @@
+// Netra review page: keyboard shortcuts and the deadline countdown. No framework, no network.
+(function () {
+  "use strict";
+  function typing(e) {
+    var t = e.target;
+    return t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
+  }
+  var rows = Array.prototype.slice.call(document.querySelectorAll("tr.row"));
+  var current = -1;
+  function select(i) {
+    if (!rows.length) return;
+    current = Math.max(0, Math.min(rows.length - 1, i));
+    rows.forEach(function (r, j) { r.classList.toggle("selected", j === current); });
+    rows[current].focus();
+    rows[current].scrollIntoView({ block: "nearest" });
+  }
+  function openCase(anchor) {
+    if (current < 0) return;
+    window.location.href = rows[current].dataset.href + (anchor || "");
+  }
+  function focusAction(id) {
+    var box = document.getElementById(id);
+    if (!box) return;
+    box.open = true;
+    var field = box.querySelector("textarea, select, input:not([type=hidden])");
+    if (field) field.focus();
+    box.scrollIntoView({ block: "center" });
+  }
+  document.addEventListener("keydown", function (e) {
+    if (typing(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (rows.length) {
+      if (e.key === "j") { select(current + 1); e.preventDefault(); }
+      else if (e.key === "k") { select(current - 1); e.preventDefault(); }
+      else if (e.key === "o" || e.key === "Enter") { openCase(""); }
+      else if (e.key === "c") { openCase("#confirm"); }
+      else if (e.key === "d") { openCase("#dismiss"); }
+    } else if (e.key === "c" || e.key === "d") {
+      focusAction(e.key === "c" ? "confirm" : "dismiss");
+      e.preventDefault();
+    }
+  });
+  rows.forEach(function (r, i) {
+    r.addEventListener("click", function (e) {
+      if (e.target.closest("a, input, button, label")) return;
+      select(i);
+      openCase("");
+    });
+  });
+  if (window.location.hash === "#confirm" || window.location.hash === "#dismiss") {
+    focusAction(window.location.hash.slice(1));
+  }
+  // The countdown: refresh the remaining time every minute without reloading.
+  var lang = document.documentElement.lang;
+  function tick() {
+    document.querySelectorAll("[data-deadline]").forEach(function (el) {
+      var ms = new Date(el.dataset.deadline).getTime() - Date.now();
+      var label = el.textContent.split(":")[0];
+      var when = el.textContent.slice(el.textContent.lastIndexOf("("));
+      if (ms <= 0) { el.textContent = label + ": " + (lang === "en" ? "Overdue" : "Lewat tenggat") + " " + when; el.classList.add("late"); return; }
+      var d = Math.floor(ms / 86400000), h = Math.floor((ms % 86400000) / 3600000);
+      el.textContent = label + ": " + (lang === "en" ? d + " d " + h + " h left" : "sisa " + d + " hari " + h + " jam") + " " + when;
+    });
+  }
+  setInterval(tick, 60000);
+})();
