@@ -109,6 +109,15 @@ def due_retries(engine: Engine, *, now: datetime) -> list[tuple[int, str]]:
         return [(user_id, week) for user_id, week in session.exec(query)]
 
 
+def settled(engine: Engine, week: str) -> set[int]:
+    """Users whose delivery for `week` is final (sent, failed, skipped): a re-run need not even render theirs."""
+    query = select(DigestDelivery.user_id).where(
+        col(DigestDelivery.week) == week, col(DigestDelivery.status).in_([SENT, FAILED, SKIPPED])
+    )
+    with Session(engine) as session:
+        return set(session.exec(query))
+
+
 @dataclass(frozen=True)
 class DigestProblem:
     """A digest that will not arrive: shown by `netra status`."""
