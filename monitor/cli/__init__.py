@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import typer
 
+from monitor.cli import audit as audit_cli
 from monitor.cli import collect as collect_cli
 from monitor.cli import daemon as daemon_cli
 from monitor.cli import db as db_cli
 from monitor.cli import digest as digest_cli
 from monitor.cli import registry as registry_cli
+from monitor.cli import serve as serve_cli
+from monitor.cli import users as users_cli
 
 app = typer.Typer(
     name="netra",
@@ -24,6 +27,9 @@ app.command("run")(daemon_cli.run)
 app.command("worker")(daemon_cli.worker)
 app.command("status")(daemon_cli.status)
 collect_cli.register(app)
+app.add_typer(users_cli.app, name="users")
+app.add_typer(audit_cli.app, name="audit")
+app.command("serve")(serve_cli.serve)
 
 
 def main() -> None:
