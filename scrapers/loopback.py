@@ -176,7 +176,9 @@ class LoopbackServer:
         return self._server.base
 
     def start(self) -> LoopbackServer:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="netra-loopback", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="netra-loopback", daemon=True
+        )
         self._thread.start()
         return self
 

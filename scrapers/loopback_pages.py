@@ -44,10 +44,11 @@ def _tg_message(account: FakeAccount, post: FakePost) -> str:
 
 
 def telegram_page(account: FakeAccount, before: int | None) -> str:
-    posts = [p for p in account.visible() if before is None or p.id < before][:TELEGRAM_PAGE]
+    older = [p for p in account.visible() if before is None or p.id < before]
+    posts = older[:TELEGRAM_PAGE]
     posts.reverse()  # t.me/s lists messages oldest first
     more = ""
-    if posts:
+    if posts and len(older) > TELEGRAM_PAGE:
         first = posts[0].id
         more = (
             f'<div class="tgme_widget_message_centered js-messages_more_wrap"><a href="/s/{account.name}?before={first}" '

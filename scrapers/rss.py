@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from datetime import UTC, datetime
 from typing import Any
+from xml.sax import SAXException
 
 import feedparser
 from bs4 import BeautifulSoup
@@ -36,10 +37,13 @@ def raw_entries(body: bytes) -> list[str]:
 
 
 def parse_feed(body: bytes) -> Any:
+    """Parse a feed; broken XML or a page that is no feed at all is a BadPayload (no half-parsed entries)."""
     parsed = feedparser.parse(body)
-    if not parsed.entries and (parsed.bozo or not parsed.feed):
-        reason = getattr(parsed, "bozo_exception", "no feed found")
-        raise BadPayload(f"not an RSS/Atom feed: {reason}")
+    problem = getattr(parsed, "bozo_exception", None)
+    if isinstance(problem, SAXException):
+        raise BadPayload(f"malformed feed XML: {problem}")
+    if not parsed.get("version"):
+        raise BadPayload(f"not an RSS/Atom feed: {problem or 'no feed element found'}")
     return parsed
 
 
@@ -52,7 +56,8 @@ def to_post(
         raise BadPayload("feed entry has neither id nor link")
     title = _plain(entry.get("title", ""))
     summary = _plain(entry.get("summary", ""))
-    text = "\n\n".join(part for part in (title, summary) if part)
+    # Many feeds repeat the title as the summary's first words: keep it once.
+    text = summary if title and summary.startswith(title) else "\n\n".join(p for p in (title, summary) if p)
     return ScrapedPost(
         platform=platform,
         platform_post_id=str(entry_id),

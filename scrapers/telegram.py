@@ -103,7 +103,8 @@ class TelegramScraper:
                 newest = max(newest, number)
                 if post.posted_at:
                     oldest = min(oldest, post.posted_at) if oldest else post.posted_at
-            if not ids or min(ids) <= known or min(ids) <= 1:
+            # The page links to older messages ("data-before") only while there are some.
+            if not ids or min(ids) <= known or min(ids) <= 1 or "data-before=" not in html:
                 break
             before = min(ids)
         result.window_start = oldest

@@ -1,0 +1,111 @@
+"""Politeness and resilience of the shared HTTP client, against the real loopback server."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+
+from scrapers.base import RateLimited, RobotsDisallowed, ScrapeConfig, ScrapeError
+from scrapers.http import PoliteClient
+from scrapers.loopback import LoopbackServer
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    with LoopbackServer() as srv:
+        yield srv
+
+
+def config(**kw: Any) -> ScrapeConfig:
+    base: dict[str, Any] = dict(
+        requests_per_second_per_host=0,
+        timeout_s=0.5,
+        max_retries=2,
+        backoff_base_s=0.01,
+        backoff_max_s=2.0,
+        user_agent="Netra/0.1 (+https://netra.example/kontak)",
+    )
+    return ScrapeConfig(**(base | kw))
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[PoliteClient]:
+    async with PoliteClient(config()) as c:
+        yield c
+
+
+def paths(server: LoopbackServer, part: str) -> list[dict[str, str]]:
+    return [r for r in server.world.requests if part in r["path"]]
+
+
+async def test_429_with_retry_after_is_honoured_then_succeeds(server: LoopbackServer, client: PoliteClient) -> None:
+    server.world.add_fault("429", "/robots.txt", retry_after=0.3)
+    started = time.monotonic()
+    response = await client.get(f"{server.url}/robots.txt")
+    assert response.status_code == 200
+    assert time.monotonic() - started >= 0.3
+    assert [r["status"] for r in paths(server, "/robots.txt")] == ["429", "200"]
+
+
+async def test_500_then_success(server: LoopbackServer, client: PoliteClient) -> None:
+    server.world.add_fault("500", "/robots.txt", times=2)
+    assert (await client.get(f"{server.url}/robots.txt")).status_code == 200
+    assert [r["status"] for r in paths(server, "/robots.txt")] == ["500", "500", "200"]
+
+
+async def test_persistent_500_gives_up_after_the_retries(server: LoopbackServer, client: PoliteClient) -> None:
+    server.world.add_fault("500", "/robots.txt", times=-1)
+    with pytest.raises(ScrapeError, match="HTTP 500"):
+        await client.get(f"{server.url}/robots.txt")
+    assert len(paths(server, "/robots.txt")) == 3  # one try + max_retries
+
+
+async def test_persistent_429_is_rate_limited(server: LoopbackServer, client: PoliteClient) -> None:
+    server.world.add_fault("429", "/robots.txt", times=-1)
+    with pytest.raises(RateLimited):
+        await client.get(f"{server.url}/robots.txt")
+
+
+async def test_long_retry_after_is_not_waited_for(server: LoopbackServer, client: PoliteClient) -> None:
+    server.world.add_fault("429", "/robots.txt", retry_after=900)
+    started = time.monotonic()
+    with pytest.raises(RateLimited, match="Retry-After 900"):
+        await client.get(f"{server.url}/robots.txt")
+    assert time.monotonic() - started < 2
+    assert len(paths(server, "/robots.txt")) == 1
+
+
+async def test_slow_answer_times_out_and_is_retried(server: LoopbackServer) -> None:
+    async with PoliteClient(config(timeout_s=0.2)) as client:
+        server.world.add_fault("slow", "/robots.txt", delay_s=0.4)
+        assert (await client.get(f"{server.url}/robots.txt")).status_code == 200
+        server.world.add_fault("slow", "/robots.txt", delay_s=0.4, times=3)
+        with pytest.raises(ScrapeError, match="Timeout"):
+            await client.get(f"{server.url}/robots.txt")
+
+
+async def test_robots_txt_disallow_is_obeyed(server: LoopbackServer, client: PoliteClient) -> None:
+    server.world.robots_disallow.append("/pages/rahasia")
+    server.world.add_account("html", "rahasia", posts=1)
+    with pytest.raises(RobotsDisallowed):
+        await client.get(f"{server.url}/pages/rahasia", check_robots=True)
+    assert paths(server, "/pages/") == []
+    server.world.add_account("html", "terbuka", posts=1)
+    assert (await client.get(f"{server.url}/pages/terbuka", check_robots=True)).status_code == 200
+    assert len(paths(server, "/robots.txt")) == 1  # cached per host
+
+
+async def test_user_agent_names_netra_and_contact(server: LoopbackServer, client: PoliteClient) -> None:
+    await client.get(f"{server.url}/robots.txt")
+    assert server.world.requests[-1]["user_agent"] == "Netra/0.1 (+https://netra.example/kontak)"
+
+
+async def test_per_host_rate_limit_spaces_requests(server: LoopbackServer) -> None:
+    async with PoliteClient(config(requests_per_second_per_host=10)) as slow:
+        started = time.monotonic()
+        for _ in range(4):
+            await slow.get(f"{server.url}/robots.txt")
+        assert time.monotonic() - started >= 0.25  # 4 requests at 10/s: at least 3 gaps of 0.1 s
