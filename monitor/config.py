@@ -85,6 +85,7 @@ class DigestSettings(BaseModel):
     retry_max_s: float = Field(default=6 * 3600.0, gt=0)  # backoff doubles up to this
     max_attempts: int = Field(default=10, ge=1)  # then the delivery is recorded as failed
     claim_lease_s: float = Field(default=600.0, gt=0)  # a crashed sender's claim expires after this
+    retry_every_min: int = Field(default=10, ge=1)  # how often the daemon runs retry_due_digests
 
 
 class SchedulerSettings(BaseModel):
@@ -127,6 +128,7 @@ class CelerySettings(BaseModel):
     queue: str = "netra"  # one queue per deployment (tests use a unique one per run)
     concurrency: int = Field(default=2, ge=1)  # worker processes per `netra worker`
     visibility_timeout_s: int = Field(default=3600, ge=1)  # a dead worker's unacknowledged task returns after this
+    key_prefix: str = ""  # prefix of every Redis key, so deployments (or test runs) can share one Redis
 
 
 class Settings(BaseSettings):

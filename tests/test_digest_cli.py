@@ -17,6 +17,15 @@ from tests.utils.factories import make_account, make_agency, make_asn, make_case
 from tests.utils.smtp import SmtpServer
 
 
+def count(stdout: str, label: str) -> int:
+    """The number in the summary table's row `label`."""
+    for line in stdout.splitlines():
+        cells = [c.strip() for c in line.strip("│┃ ").split("│")]
+        if len(cells) == 2 and cells[0] == label:
+            return int(cells[1])
+    raise AssertionError(f"no row {label!r} in:\n{stdout}")
+
+
 @pytest.fixture
 def smtp() -> Iterator[SmtpServer]:
     server = SmtpServer()
@@ -74,7 +83,8 @@ def test_send_twice_sends_once(data_dir: Path, smtp: SmtpServer) -> None:
     first = netra("digest", "send", "--week", "2024-W47", data_dir=data_dir, env=env)
     second = netra("digest", "send", "--week", "2024-W47", data_dir=data_dir, env=env)
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
-    assert "sent" in first.stdout and "already sent or handled" in second.stdout
+    assert count(first.stdout, "sent") == 1 and count(second.stdout, "sent") == 0
+    assert count(second.stdout, "already sent, or not due for a retry yet") == 1
     (msg,) = smtp.messages
     assert "https://netra.example.id/kasus/1" in msg.get_body(("plain",)).get_content()
 
@@ -91,7 +101,7 @@ def test_send_with_smtp_down_exits_non_zero_and_names_the_error(data_dir: Path, 
     )
     assert result.returncode == 1
     assert "cannot use SMTP server 127.0.0.1" in result.stderr
-    assert "retried later" in result.stdout
+    assert count(result.stdout, "failed for now, retried later") == 1
 
 
 @pytest.mark.parametrize(
@@ -112,3 +122,21 @@ def test_bad_input_gets_a_clear_error(data_dir: Path, args: list[str], message: 
 def test_help() -> None:
     result = netra("digest", "--help", data_dir=Path("/nonexistent"))
     assert result.returncode == 0 and "send" in result.stdout and "preview" in result.stdout
+
+
+def test_failed_digest_can_be_retried_after_the_address_is_fixed(data_dir: Path, smtp: SmtpServer) -> None:
+    env = {"NETRA_SMTP__PORT": str(smtp.port)}
+    smtp.handler.reject.add("sup@example.go.id")
+    failed = netra("digest", "send", "--week", "2024-W47", data_dir=data_dir, env=env)
+    assert failed.returncode == 1
+    assert "550 5.1.1 <sup@example.go.id>: mailbox does not exist" in " ".join(failed.stderr.split())
+
+    smtp.handler.reject.clear()  # the mailbox exists now
+    plain = netra("digest", "retry", data_dir=data_dir, env=env)
+    assert plain.returncode == 0 and smtp.messages == []  # a permanent failure is not retried by itself
+    retried = netra("digest", "retry", "--user", "sup@example.go.id", "--week", "2024-W47", data_dir=data_dir, env=env)
+    assert retried.returncode == 0, retried.stderr
+    assert [m["To"] for m in smtp.messages] == ["sup@example.go.id"]
+
+    again = netra("digest", "retry", "--user", "sup@example.go.id", "--week", "2024-W47", data_dir=data_dir, env=env)
+    assert again.returncode == 2 and "has no unsent digest for 2024-W47" in again.stderr

@@ -9,7 +9,16 @@ import typer
 from rich.table import Table
 
 from monitor.cli._common import console, err_console, ready_engine, settings
-from monitor.digest import DigestPreviewError, IsoWeek, WeekError, preview_digest, send_weekly_digests
+from monitor.digest import (
+    DigestPreviewError,
+    DigestRunSummary,
+    IsoWeek,
+    WeekError,
+    preview_digest,
+    reopen_delivery,
+    retry_due_digests,
+    send_weekly_digests,
+)
 from monitor.models import utcnow
 
 app = typer.Typer(help="The weekly digest email to supervisors and admins.", no_args_is_help=True)
@@ -26,18 +35,14 @@ def _week(text: str | None, now: datetime) -> IsoWeek:
         raise typer.BadParameter(str(exc), param_hint="--week") from exc
 
 
-@app.command("send")
-def send_cmd(week: str | None = typer.Option(None, "--week", help=WEEK_HELP)) -> None:
-    """Send the week's digests now (each recipient at most once per week), then retry earlier failures."""
-    now = utcnow()
-    summary = send_weekly_digests(ready_engine(), settings(), week=_week(week, now), now=now)
-    table = Table("digest " + summary.week, "count")
+def _report(summary: DigestRunSummary) -> None:
+    table = Table("digest " + (summary.week or "retries"), "count")
     for key, label in [
         ("sent", "sent"),
         ("retry_later", "failed for now, retried later"),
         ("failed", "failed permanently"),
         ("empty_not_sent", "nothing new (not opted in)"),
-        ("already_handled", "already sent or handled"),
+        ("already_handled", "already sent, or not due for a retry yet"),
         ("skipped", "retries no longer needed"),
     ]:
         table.add_row(label, str(getattr(summary, key)))
@@ -46,6 +51,32 @@ def send_cmd(week: str | None = typer.Option(None, "--week", help=WEEK_HELP)) ->
         err_console.print(f"[red]error[/red] {error}", highlight=False)
     if summary.failed or summary.retry_later:
         raise typer.Exit(1)
+
+
+@app.command("send")
+def send_cmd(week: str | None = typer.Option(None, "--week", help=WEEK_HELP)) -> None:
+    """Send the week's digests now (each recipient at most once per week), then retry earlier failures."""
+    now = utcnow()
+    _report(send_weekly_digests(ready_engine(), settings(), week=_week(week, now), now=now))
+
+
+@app.command("retry")
+def retry_cmd(
+    user: str | None = typer.Option(None, "--user", help="Also retry this user's failed digest now (with --week)."),
+    week: str | None = typer.Option(None, "--week", help="The week of the failed digest, e.g. 2024-W47."),
+) -> None:
+    """Retry deliveries whose backoff is over; with --user and --week, first reopen that failed one."""
+    engine = ready_engine()
+    if user is not None or week is not None:
+        if user is None or week is None:
+            err_console.print("[red]--user and --week go together[/red]")
+            raise typer.Exit(2)
+        try:
+            reopen_delivery(engine, email=user, week=_week(week, utcnow()))
+        except DigestPreviewError as exc:
+            err_console.print(f"[red]Cannot retry:[/red] {exc}", highlight=False)
+            raise typer.Exit(2) from exc
+    _report(retry_due_digests(engine, settings()))
 
 
 @app.command("preview")

@@ -5,6 +5,7 @@ from monitor.digest.service import (
     DigestPreviewError,
     DigestRunSummary,
     preview_digest,
+    reopen_delivery,
     retry_due_digests,
     send_weekly_digests,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "WeekError",
     "digest_problems",
     "preview_digest",
+    "reopen_delivery",
     "retry_due_digests",
     "send_weekly_digests",
 ]

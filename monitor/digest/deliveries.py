@@ -93,6 +93,24 @@ def defer_unclaimed(engine: Engine, user_id: int, week: str, error: str, *, now:
     _set(engine, user_id, week, col(DigestDelivery.status) == PENDING, _due(now), last_error=error, next_attempt_at=at)
 
 
+def reopen(engine: Engine, user_id: int, week: str) -> bool:
+    """Make a failed (or waiting) delivery due again now, e.g. after its address was fixed.
+
+    Returns False when there is nothing to reopen: no such delivery, or it was sent.
+    """
+    stmt = (
+        update(DigestDelivery)
+        .where(
+            col(DigestDelivery.user_id) == user_id,
+            col(DigestDelivery.week) == week,
+            col(DigestDelivery.status).in_([PENDING, FAILED, SKIPPED]),
+        )
+        .values(status=PENDING, attempts=0, next_attempt_at=None)
+    )
+    with engine.begin() as conn:
+        return conn.execute(stmt).rowcount == 1
+
+
 def backoff(attempt: int, *, base_s: float, max_s: float) -> timedelta:
     """5 min, 10 min, 20 min ... capped: the delay after failed attempt number `attempt` (1-based)."""
     return timedelta(seconds=min(base_s * 2 ** max(attempt - 1, 0), max_s))

@@ -217,6 +217,16 @@ class DigestPreviewError(LookupError):
     """The user asked for does not exist or gets no digest."""
 
 
+def reopen_delivery(engine: Engine, *, email: str, week: IsoWeek) -> None:
+    """Make one user's failed delivery for `week` due again; `retry_due_digests` then sends it."""
+    with Session(engine) as session:
+        recipient = q.recipient_by_email(session, email)
+    if recipient is None:
+        raise DigestPreviewError(f"no user with email {email!r}")
+    if not dl.reopen(engine, recipient.id, str(week)):
+        raise DigestPreviewError(f"{recipient.email} has no unsent digest for {week} to retry")
+
+
 def preview_digest(
     engine: Engine, settings: Settings, *, email: str, week: IsoWeek, now: datetime | None = None
 ) -> tuple[Digest, RenderedMail]:
