@@ -54,7 +54,13 @@ def make_celery(settings: Settings) -> Celery:
         task_ignore_result=True,
         task_serializer="json",
         accept_content=["json"],
-        broker_transport_options={"visibility_timeout": settings.celery.visibility_timeout_s},
+        broker_transport_options={
+            "visibility_timeout": settings.celery.visibility_timeout_s,
+            "global_keyprefix": settings.celery.key_prefix,
+            # Look for tasks of vanished workers a few times per visibility timeout.
+            "unacked_restore_interval": max(1, min(60, settings.celery.visibility_timeout_s // 4)),
+            "unacked_restore_throttle": 1,
+        },
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         worker_send_task_events=False,

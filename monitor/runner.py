@@ -126,6 +126,7 @@ class CeleryRunner:
 
     def queue_length(self) -> int:
         with self.app.connection_for_write() as connection:
+            # The transport's client adds `celery.key_prefix` itself.
             return int(connection.default_channel.client.llen(self.settings.celery.queue))
 
     def shutdown(self, *, wait: bool = True) -> None:
