@@ -64,9 +64,9 @@ def _reason(reason: str | None) -> str:
 
 
 def _act(session: Session, viewer: Viewer, case_id: int, allowed: tuple[CaseStatus, ...], action: str) -> Case:
+    case = scoped_case(session, viewer, case_id)  # first: a case outside the scope is "not found", never "forbidden"
     if not viewer.can_act:
         raise NotAllowed("auditors have read-only access")
-    case = scoped_case(session, viewer, case_id)
     if CaseStatus(case.status) not in allowed:
         raise ActionError(f"cannot {action} a case whose status is {case.status}")
     return case
