@@ -1,0 +1,223 @@
+"""Faults on the real services: PostgreSQL connections cut mid-run, the daemon killed mid-batch, the
+source answering 500 for a while. Afterwards no post is lost or stored twice and no case opens twice."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, text
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, col, select
+
+from monitor.config import Settings
+from monitor.db import make_engine, upgrade
+from monitor.models import Account, Case, CasePost, CollectionRun, Election, Post, Score
+from monitor.open_cases import open_new_cases
+from monitor.pipeline import collect_batch
+from scrapers.loopback import LoopbackServer
+from tests.conftest import PG_URL
+from tests.utils.factories import make_account, make_asn, make_score
+from tests.utils.procs import NetraProcess, wait_for
+
+POSTS = 4
+
+
+@pytest.fixture
+def app_name() -> str:
+    return f"netra-fault-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def pg_app_engine(pg_schema_url: str, app_name: str) -> Iterator[Engine]:
+    """The schema's engine, its connections tagged so the test can cut exactly them."""
+    engine = make_engine(f"{pg_schema_url}&application_name={app_name}")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def loopback() -> Iterator[LoopbackServer]:
+    with LoopbackServer() as server:
+        yield server
+
+
+def _register(engine: Engine, loopback: LoopbackServer, n: int) -> list[int]:
+    with Session(engine, expire_on_commit=False) as s:
+        s.add(
+            Election(
+                id="pilwalkot-harapanjaya-2024",
+                name="Pilwalkot",
+                level="walikota",
+                region="Kota Harapan Jaya",
+                province="Jawa Barat",
+                voting_day=date(2024, 11, 27),
+            )
+        )
+        asn = make_asn(s)
+        ids = [
+            make_account(
+                s,
+                asn,
+                handle=loopback.handle_for(loopback.world.add_account("bluesky", f"f{i}.bsky.social", posts=POSTS)),
+            ).id
+            for i in range(n)
+        ]
+        s.commit()
+    return ids
+
+
+def _settings(loopback: LoopbackServer, **scrapers: object) -> Settings:
+    return Settings(
+        _env_file=None,
+        scrapers=loopback.scraper_settings()
+        | {"requests_per_second_per_host": 1000, "backoff_base_s": 0.02}
+        | scrapers,
+    )
+
+
+def _cut(app_name: str) -> int:
+    """pg_terminate_backend every connection of the application under test (the server stays up)."""
+    admin = make_engine(PG_URL)
+    try:
+        with admin.begin() as connection:
+            return len(
+                connection.execute(
+                    text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :a"),
+                    {"a": app_name},
+                ).all()
+            )
+    finally:
+        admin.dispose()
+
+
+def _collect_until_all_ok(engine: Engine, settings: Settings, ids: list[int], rounds: int = 20) -> None:
+    """What the scheduler does over successive ticks: collect what is not ok yet, until everything is."""
+    for _ in range(rounds):
+        with Session(engine) as s:
+            pending = s.exec(select(Account.id).where(col(Account.id).in_(ids), Account.last_status != "ok")).all()
+        if not pending:
+            return
+        try:
+            collect_batch(engine, settings, account_ids=list(pending))
+        except OperationalError:
+            continue  # the database went away between accounts; the next tick picks up
+    raise AssertionError("accounts still failing after all rounds")
+
+
+def _assert_exactly_once(engine: Engine, expected_posts: int) -> None:
+    with Session(engine) as s:
+        keys = s.exec(select(Post.platform, Post.platform_post_id)).all()
+        assert len(keys) == len(set(keys)) == expected_posts
+        cases = s.exec(select(Case.asn_id, Case.original_key)).all()
+        assert len(cases) == len(set(cases))
+        in_cases = s.exec(select(Case.post_id)).all() + s.exec(select(CasePost.post_id)).all()
+        assert len(in_cases) == len(set(in_cases))
+
+
+def test_postgres_connections_cut_mid_run(pg_app_engine: Engine, app_name: str, loopback: LoopbackServer) -> None:
+    ids = _register(pg_app_engine, loopback, 16)
+    loopback.world.add_fault("slow", "getAuthorFeed", times=-1, delay_s=0.05)
+    settings = _settings(loopback)
+    stop = threading.Event()
+    cuts: list[int] = []
+
+    def killer() -> None:
+        while not stop.wait(0.15):
+            cuts.append(_cut(app_name))
+
+    thread = threading.Thread(target=killer)
+    thread.start()
+    try:
+        _collect_until_all_ok(pg_app_engine, settings, ids)
+    finally:
+        stop.set()
+        thread.join()
+    assert sum(cuts) > 0  # connections really were cut while collecting
+    _assert_exactly_once(pg_app_engine, 16 * POSTS)
+
+    # Cases, with connections cut between and inside batches.
+    with Session(pg_app_engine, expire_on_commit=False) as s:
+        for post in s.exec(select(Post)).all():
+            make_score(s, post)
+        s.commit()
+    stop.clear()
+    thread = threading.Thread(target=killer)
+    thread.start()
+    try:
+        for _ in range(50):
+            try:
+                open_new_cases(pg_app_engine, settings, batch_size=5)
+            except OperationalError:
+                continue  # out of retries during a burst of cuts; the next tick goes on
+            with Session(pg_app_engine) as s:
+                if s.exec(select(func.count()).where(col(Score.flag_checked_at).is_(None))).one() == 0:
+                    break
+    finally:
+        stop.set()
+        thread.join()
+    _assert_exactly_once(pg_app_engine, 16 * POSTS)
+    with Session(pg_app_engine) as s:
+        assert s.exec(select(func.count()).select_from(Case)).one() == 16 * POSTS  # every post its own original
+
+
+def test_source_returns_500_for_a_while(pg_app_engine: Engine, loopback: LoopbackServer) -> None:
+    ids = _register(pg_app_engine, loopback, 8)
+    # More 500s than one account's retries can absorb: some accounts fail this tick, none lose posts.
+    loopback.world.add_fault("500", "getAuthorFeed", times=30)
+    settings = _settings(loopback, max_retries=2)
+    collect_batch(pg_app_engine, settings, account_ids=ids)
+    with Session(pg_app_engine) as s:
+        failed_first = s.exec(select(func.sum(CollectionRun.accounts_failed))).one()
+    assert failed_first and failed_first > 0
+    _collect_until_all_ok(pg_app_engine, settings, ids)
+    _assert_exactly_once(pg_app_engine, 8 * POSTS)
+
+
+def test_daemon_killed_mid_batch_then_restarted(pg_schema_url: str, tmp_path: Path, loopback: LoopbackServer) -> None:
+    engine = make_engine(pg_schema_url)
+    upgrade(engine)
+    try:
+        _register(engine, loopback, 20)
+        loopback.world.add_fault("slow", "getAuthorFeed", times=-1, delay_s=0.3)
+        env = {
+            "NETRA_DATABASE_URL": pg_schema_url,
+            "NETRA_DATA_DIR": str(tmp_path),
+            "NETRA_SCRAPERS": json.dumps(
+                loopback.scraper_settings() | {"requests_per_second_per_host": 1000, "total_concurrency": 2}
+            ),
+            "NETRA_SCHEDULER__COLLECT_TICK_S": "1",
+            "NETRA_SCHEDULER__JITTER_S": "1",
+            "NETRA_SCHEDULER__COLLECT_BATCH_SIZE": "4",
+            "NETRA_SCHEDULER__LEADER_RETRY_S": "0.5",
+            "NETRA_SCHEDULER__METRICS_PORT": "0",
+        }
+
+        def stored() -> int:
+            with Session(engine) as s:
+                return s.exec(select(func.count()).select_from(Post)).one()
+
+        first = NetraProcess(["run"], env, tmp_path, "first")
+        try:
+            wait_for(lambda: 0 < stored() < 20 * POSTS, what="collection under way")
+        finally:
+            first.kill_group()  # SIGKILL in the middle of batches: their transactions roll back
+            first.close()
+        assert stored() < 20 * POSTS
+        second = NetraProcess(["run"], env, tmp_path, "second")
+        try:
+            wait_for(lambda: stored() == 20 * POSTS, what="the restart to collect the rest")
+            assert second.terminate() == 0
+        finally:
+            second.close()
+        _assert_exactly_once(engine, 20 * POSTS)
+        with Session(engine) as s:
+            assert set(s.exec(select(Account.last_status)).all()) == {"ok"}
+    finally:
+        engine.dispose()
