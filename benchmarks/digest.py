@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import multiprocessing as mp
+import os
 import random
 import resource
 import socket
@@ -148,6 +149,10 @@ def seed(engine: Any, *, supervisors: int, agencies: int, cases_per_agency: int)
     return n_cases
 
 
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def max_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -179,7 +184,7 @@ def main() -> None:
         ready.wait(30)
         settings = Settings(_env_file=None, smtp=SmtpSettings(port=port), base_url="https://netra.example.id")  # type: ignore[call-arg]
         try:
-            rss_before = max_rss_mib()
+            rss_before, load_before = max_rss_mib(), load()
             # Rendering alone (select + group + Jinja2, no SMTP, nothing recorded), to split the cost.
             t = time.perf_counter()
             from monitor.digest import queries
@@ -190,9 +195,9 @@ def main() -> None:
             size = sum(len(render_digest(run.digest(r, WEEK)).html) for r in people)
             render_s = time.perf_counter() - t
 
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             summary = send_weekly_digests(engine, settings, week=WEEK, now=NOW)
-            send_s = time.perf_counter() - t
+            send_s, send_cpu = time.perf_counter() - t, time.process_time() - cpu
             deadline = time.monotonic() + 30
             while accepted.value < summary.sent and time.monotonic() < deadline:
                 time.sleep(0.05)  # the server process counts asynchronously; poll with a deadline
@@ -205,7 +210,10 @@ def main() -> None:
             stop.set()
             server.join(10)
 
-    print(f"recipients           {recipients}")
+    print(
+        f"recipients           {recipients}   (load average before/after: {load_before} / {load()}, "
+        f"{os.cpu_count()} CPUs)"
+    )
     print(
         f"sent                 {summary.sent} (server accepted {accepted.value}); failed {summary.failed}, "
         f"retry later {summary.retry_later}, empty {summary.empty_not_sent}"
@@ -213,6 +221,10 @@ def main() -> None:
     print(
         f"total send time      {send_s:.2f} s  ({summary.sent / send_s:.0f} mails/s, "
         f"{1000 * send_s / max(summary.sent, 1):.2f} ms/mail)"
+    )
+    print(
+        f"sender CPU           {send_cpu:.2f} s  ({1000 * send_cpu / max(summary.sent, 1):.2f} ms/mail; the rest "
+        "is waiting for the SMTP server process, which shares this machine)"
     )
     print(
         f"render only          {render_s:.2f} s  ({render_s / send_s:.0%} of the send time; "
