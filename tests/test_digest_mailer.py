@@ -121,3 +121,14 @@ def test_refusals_are_sorted_by_reply_code() -> None:
             assert not transient.value.permanent and not transient.value.connection
             mailer.send(build_message(MAIL, from_address=FROM))  # the next one still goes through
         assert [m["To"] for m in server.messages] == [MAIL.to]
+
+
+def test_address_the_server_cannot_take_fails_alone() -> None:
+    for server in serve(enable_SMTPUTF8=False):
+        with SmtpMailer(SmtpSettings(port=server.port)) as mailer:
+            unicode_to = RenderedMail(**{**MAIL.__dict__, "to": "pengawäs@example.go.id"})
+            with pytest.raises(DeliveryError, match="cannot take this address") as exc:
+                mailer.send(build_message(unicode_to, from_address=FROM))
+            assert exc.value.permanent and not exc.value.connection
+            mailer.send(build_message(MAIL, from_address=FROM))
+        assert [m["To"] for m in server.messages] == [MAIL.to]

@@ -119,6 +119,8 @@ class SmtpMailer:
         conn = self._usable()
         try:
             conn.send_message(message)
+        except smtplib.SMTPNotSupportedError as exc:  # e.g. a non-ASCII address, server without SMTPUTF8
+            raise DeliveryError(f"server cannot take this address: {exc}", permanent=True) from exc
         except smtplib.SMTPRecipientsRefused as exc:
             self.close()
             code, text = next(iter(exc.recipients.values()))
