@@ -81,17 +81,20 @@ def database_ok(engine: Engine) -> tuple[bool, str]:
         return False, f"{type(exc).__name__}: {exc}".splitlines()[0]
 
 
-def metrics_router(engine: Engine, broker_queue_length: object = None) -> APIRouter:
+def metrics_router(engine: Engine, broker_queue_length: object = None, *, health: bool = True) -> APIRouter:
     """`/healthz` (200 when the database answers, else 503) and `/metrics` (Prometheus text).
 
     `broker_queue_length`: optional callable returning the Celery queue length (runner "celery").
+    `health=False` leaves `/healthz` to an app that has its own.
     """
     router = APIRouter()
 
-    @router.get("/healthz", include_in_schema=False)
-    def healthz() -> JSONResponse:
-        ok, detail = database_ok(engine)
-        return JSONResponse({"status": "ok" if ok else "error", "database": detail}, status_code=200 if ok else 503)
+    if health:
+
+        @router.get("/healthz", include_in_schema=False)
+        def healthz() -> JSONResponse:
+            ok, detail = database_ok(engine)
+            return JSONResponse({"status": "ok" if ok else "error", "database": detail}, status_code=200 if ok else 503)
 
     @router.get("/metrics", include_in_schema=False)
     def metrics() -> Response:

@@ -16,6 +16,7 @@ from monitor.case_actions import NotAllowed
 from monitor.cases import CaseNotFound
 from monitor.config import Settings, get_settings
 from monitor.db import get_engine
+from monitor.metrics import metrics_router
 from review_ui.deps import LoginRequired
 from review_ui.render import page
 from review_ui.routes import actions, admin, api, audit, auth, case, dashboard, queue
@@ -107,4 +108,5 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     for module in (auth, queue, case, actions, dashboard, audit, admin, api):
         app.include_router(module.router)
+    app.include_router(metrics_router(app.state.engine, health=False))  # /metrics (/healthz is in routes/auth)
     return app
