@@ -85,7 +85,6 @@ class DigestSettings(BaseModel):
     retry_max_s: float = Field(default=6 * 3600.0, gt=0)  # backoff doubles up to this
     max_attempts: int = Field(default=10, ge=1)  # then the delivery is recorded as failed
     claim_lease_s: float = Field(default=600.0, gt=0)  # a crashed sender's claim expires after this
-    retry_every_min: int = Field(default=10, ge=1)  # how often the daemon runs retry_due_digests
 
 
 class SchedulerSettings(BaseModel):
