@@ -86,7 +86,7 @@ def test_send_twice_sends_once(data_dir: Path, smtp: SmtpServer) -> None:
     assert count(first.stdout, "sent") == 1 and count(second.stdout, "sent") == 0
     assert count(second.stdout, "already sent, or not due for a retry yet") == 1
     (msg,) = smtp.messages
-    assert "https://netra.example.id/kasus/1" in msg.get_body(("plain",)).get_content()
+    assert "https://netra.example.id/cases/1" in msg.get_body(("plain",)).get_content()
 
 
 def test_send_with_smtp_down_exits_non_zero_and_names_the_error(data_dir: Path, smtp: SmtpServer) -> None:

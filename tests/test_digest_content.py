@@ -77,7 +77,7 @@ def test_long_lists_are_cut_with_a_link_to_the_filtered_queue() -> None:
     rows = [row(i, asn=i) for i in range(1, 8)]
     d = digest_of(rows, urgent=[], max_cases=3)
     assert (d.grouped_total, d.grouped_shown) == (7, 3)
-    assert d.queue_url == "https://netra.example.id/kasus?agency_id=7&date_from=2024-11-18&date_to=2024-11-25&sort=date"
+    assert d.queue_url == "https://netra.example.id/cases?from=2024-11-18&to=2024-11-24&status=all&sort=date"
     mail = render_digest(d)
     assert f"... dan 4 kasus lain. Lihat semua: {d.queue_url}" in mail.text
     links = {a.get_text(): a["href"] for a in BeautifulSoup(mail.html, "html.parser").find_all("a")}
@@ -131,7 +131,7 @@ def test_admin_gets_a_per_agency_summary_without_case_lists() -> None:
         ("Dinas Uji", 1, 1, 0),
         ("Instansi #9", 0, 4, 0),
     ]
-    assert "agency_id" not in d.queue_url
+    assert d.urgent_url == "https://netra.example.id/cases?sort=deadline"
 
 
 def test_indonesian_dates_and_deadlines() -> None:

@@ -92,11 +92,11 @@ def world(engine: Engine) -> World:
 
 def case_links(msg: object) -> set[str]:
     html = msg.get_body(("html",)).get_content()  # type: ignore[attr-defined]
-    return {a["href"] for a in BeautifulSoup(html, "html.parser").find_all("a") if "/kasus/" in a["href"]}
+    return {a["href"] for a in BeautifulSoup(html, "html.parser").find_all("a") if "/cases/" in a["href"]}
 
 
 def url(world: World, name: str) -> str:
-    return f"{BASE}/kasus/{world.cases[name]}"
+    return f"{BASE}/cases/{world.cases[name]}"
 
 
 def deliveries(engine: Engine) -> dict[tuple[str, str], DigestDelivery]:

@@ -108,12 +108,12 @@ class Digest:
 
 
 def case_url(base_url: str, case_id: int) -> str:
-    return f"{base_url.rstrip('/')}/kasus/{case_id}"
+    return f"{base_url.rstrip('/')}/cases/{case_id}"
 
 
 def queue_url(base_url: str, **filters: object) -> str:
     query = urlencode({k: v for k, v in filters.items() if v is not None})
-    return f"{base_url.rstrip('/')}/kasus" + (f"?{query}" if query else "")
+    return f"{base_url.rstrip('/')}/cases" + (f"?{query}" if query else "")
 
 
 def collapse_reposts(rows: list[CaseRow]) -> list[CaseRow]:
@@ -163,7 +163,7 @@ def _groups(rows: list[CaseRow], lines: dict[int, CaseLine]) -> list[UnitGroup]:
 def _agency_lines(data: ScopeData, new: list[CaseRow], urgent: list[CaseRow]) -> list[AgencyLine]:
     names = data.agency_names | {r.agency_id: r.agency_name for r in [*new, *urgent]}
     new_n, urgent_n = Counter(r.agency_id for r in new), Counter(r.agency_id for r in urgent)
-    ids = set(names) | {a for a, n in data.previous_by_agency.items() if n}
+    ids = {r.agency_id for r in [*new, *urgent]} | {a for a, n in data.previous_by_agency.items() if n}
     lines = [
         AgencyLine(names.get(a, f"Instansi #{a}"), new_n[a], data.previous_by_agency.get(a, 0), urgent_n[a])
         for a in ids
@@ -194,9 +194,6 @@ def build_digest(
     urgent_ids = {r.id for r in urgent}
     rest = [r for r in new if r.id not in urgent_ids]
     rest_shown = [] if is_admin else sorted(rest, key=lambda r: (r.unit.lower(), r.asn_name.lower()))[:max_cases]
-    # The review queue's own filters (monitor.cases.CaseFilters): date_to is exclusive.
-    start, end = week.monday.isoformat(), (week.monday + timedelta(days=7)).isoformat()
-    agency = None if is_admin else recipient.agency_id
     agencies = _agency_lines(data, new, urgent) if is_admin else []
     count = len(new)
     subject = (
@@ -222,8 +219,10 @@ def build_digest(
         trend=Trend(count, data.previous_count),
         agencies=agencies[:max_cases],
         agencies_total=len(agencies),
-        queue_url=queue_url(base_url, agency_id=agency, date_from=start, date_to=end, sort="date"),
-        urgent_url=queue_url(base_url, agency_id=agency, sort="deadline"),
+        queue_url=queue_url(
+            base_url, **{"from": week.monday.isoformat(), "to": week.sunday.isoformat()}, status="all", sort="date"
+        ),
+        urgent_url=queue_url(base_url, sort="deadline"),  # the queue shows active cases by default
         generated=local_time(now, tz),
         due_soon_days=due_soon_days,
     )
