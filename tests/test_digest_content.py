@@ -123,13 +123,14 @@ def test_overdue_old_case_makes_a_week_without_new_cases_worth_a_mail() -> None:
 
 def test_admin_gets_a_per_agency_summary_without_case_lists() -> None:
     rows = [row(1), row(2, agency_id=8, agency_name="Dinas Lain", deadline_days=-1)]
-    data = ScopeData("Semua instansi", rows, [rows[1]], 3, {7: 1, 8: 2, 9: 4})
+    names = {7: "Dinas Uji", 8: "Dinas Lain", 9: "Dinas Kemarin", 10: "Dinas Sepi"}  # 10: no activity at all
+    data = ScopeData("Semua instansi", rows, [rows[1]], 3, {7: 1, 8: 2, 9: 4}, names)
     d = build_digest(ADMIN, data, week=WEEK, now=NOW, tz="Asia/Jakarta", base_url=BASE)
     assert d.groups == [] and [c.id for c in d.urgent] == [2]
     assert [(a.name, a.new, a.previous, a.urgent) for a in d.agencies] == [
         ("Dinas Lain", 1, 2, 1),
         ("Dinas Uji", 1, 1, 0),
-        ("Instansi #9", 0, 4, 0),
+        ("Dinas Kemarin", 0, 4, 0),
     ]
     assert d.urgent_url == "https://netra.example.id/cases?sort=deadline"
 
