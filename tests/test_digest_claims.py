@@ -45,7 +45,9 @@ def test_claim_is_taken_once_until_its_lease_expires(engine: Engine) -> None:
     assert dl.claim(engine, uid, "2024-W47", now=NOW + timedelta(minutes=9), lease=LEASE) is None
     # the claimant died without recording anything: after the lease, someone else may send it
     assert dl.claim(engine, uid, "2024-W47", now=NOW + timedelta(minutes=10), lease=LEASE) == 2
-    dl.mark_sent(engine, uid, "2024-W47", now=NOW)
+    dl.mark_sent(engine, uid, "2024-W47", attempt=1, now=NOW)  # the first, stale claimant: ignored
+    assert row(engine, uid).status == "pending"
+    dl.mark_sent(engine, uid, "2024-W47", attempt=2, now=NOW)
     assert dl.claim(engine, uid, "2024-W47", now=NOW + timedelta(days=30), lease=LEASE) is None
     assert row(engine, uid).status == "sent"
 
@@ -54,11 +56,11 @@ def test_retry_then_permanent_failure(engine: Engine) -> None:
     uid = new_user(engine)
     dl.ensure_row(engine, uid, "2024-W47")
     dl.claim(engine, uid, "2024-W47", now=NOW, lease=LEASE)
-    dl.mark_retry(engine, uid, "2024-W47", "421 busy", at=NOW + timedelta(minutes=5))
+    dl.mark_retry(engine, uid, "2024-W47", "421 busy", attempt=1, at=NOW + timedelta(minutes=5))
     assert dl.due_retries(engine, now=NOW + timedelta(minutes=4)) == []
     assert dl.due_retries(engine, now=NOW + timedelta(minutes=5)) == [(uid, "2024-W47")]
     assert dl.claim(engine, uid, "2024-W47", now=NOW + timedelta(minutes=5), lease=LEASE) == 2
-    dl.mark_failed(engine, uid, "2024-W47", "550 no such mailbox")
+    dl.mark_failed(engine, uid, "2024-W47", "550 no such mailbox", attempt=2)
     assert dl.claim(engine, uid, "2024-W47", now=NOW + timedelta(days=1), lease=LEASE) is None
     assert dl.due_retries(engine, now=NOW + timedelta(days=1)) == []
     got = row(engine, uid)

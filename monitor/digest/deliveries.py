@@ -72,20 +72,25 @@ def _set(engine: Engine, user_id: int, week: str, *conditions: object, **values:
         conn.execute(stmt)
 
 
-def mark_sent(engine: Engine, user_id: int, week: str, *, now: datetime) -> None:
-    _set(engine, user_id, week, status=SENT, sent_at=now, next_attempt_at=None, last_error=None)
+def _ours(attempt: int) -> object:
+    # Only the claimant of this attempt records its outcome (a stale sender whose lease ran out does not).
+    return col(DigestDelivery.attempts) == attempt
 
 
-def mark_failed(engine: Engine, user_id: int, week: str, error: str) -> None:
-    _set(engine, user_id, week, status=FAILED, last_error=error, next_attempt_at=None)
+def mark_sent(engine: Engine, user_id: int, week: str, *, attempt: int, now: datetime) -> None:
+    _set(engine, user_id, week, _ours(attempt), status=SENT, sent_at=now, next_attempt_at=None, last_error=None)
+
+
+def mark_failed(engine: Engine, user_id: int, week: str, error: str, *, attempt: int) -> None:
+    _set(engine, user_id, week, _ours(attempt), status=FAILED, last_error=error, next_attempt_at=None)
 
 
 def mark_skipped(engine: Engine, user_id: int, week: str, reason: str) -> None:
     _set(engine, user_id, week, status=SKIPPED, last_error=reason, next_attempt_at=None)
 
 
-def mark_retry(engine: Engine, user_id: int, week: str, error: str, *, at: datetime) -> None:
-    _set(engine, user_id, week, status=PENDING, last_error=error, next_attempt_at=at)
+def mark_retry(engine: Engine, user_id: int, week: str, error: str, *, attempt: int, at: datetime) -> None:
+    _set(engine, user_id, week, _ours(attempt), status=PENDING, last_error=error, next_attempt_at=at)
 
 
 def defer_unclaimed(engine: Engine, user_id: int, week: str, error: str, *, now: datetime, at: datetime) -> None:

@@ -6,6 +6,7 @@ by hand; `retry_due_digests` only retries deliveries whose backoff has run out (
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from monitor.digest.week import IsoWeek
 from monitor.models import utcnow
 
 ALL_AGENCIES = "Semua instansi"
+log = logging.getLogger(__name__)
 
 
 class Mailer(Protocol):
@@ -126,13 +128,15 @@ class DigestRun:
                 self.down = error
             if exc.permanent or attempt >= self.settings.digest.max_attempts:
                 suffix = "" if exc.permanent else f" (gave up after {attempt} attempts)"
-                dl.mark_failed(self.engine, uid, wk, error + suffix)
+                dl.mark_failed(self.engine, uid, wk, error + suffix, attempt=attempt)
+                log.warning("digest %s for %s failed: %s%s", wk, recipient.email, error, suffix)
                 summary.failed += 1
             else:
-                dl.mark_retry(self.engine, uid, wk, error, at=self._retry_at(attempt))
+                dl.mark_retry(self.engine, uid, wk, error, attempt=attempt, at=self._retry_at(attempt))
+                log.info("digest %s for %s will be retried: %s", wk, recipient.email, error)
                 summary.retry_later += 1
             return
-        dl.mark_sent(self.engine, uid, wk, now=utcnow())
+        dl.mark_sent(self.engine, uid, wk, attempt=attempt, now=utcnow())
         summary.sent += 1
 
     def week(self, week: IsoWeek, recipients: Iterable[q.Recipient], summary: DigestRunSummary) -> None:
