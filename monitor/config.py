@@ -64,6 +64,7 @@ class ClassifierSettings(BaseModel):
     max_length: int = 128
     threads: int = 0  # 0: let torch decide
     optimised: bool = True  # int8 dynamic quantisation at inference
+    real_data_dir: Path = Path("../shared/data/real")  # real labelled datasets for `netra model evaluate`
 
 
 class SmtpSettings(BaseModel):

@@ -9,6 +9,7 @@ from monitor.cli import collect as collect_cli
 from monitor.cli import daemon as daemon_cli
 from monitor.cli import db as db_cli
 from monitor.cli import digest as digest_cli
+from monitor.cli import model as model_cli
 from monitor.cli import registry as registry_cli
 from monitor.cli import serve as serve_cli
 from monitor.cli import users as users_cli
@@ -22,6 +23,8 @@ app = typer.Typer(
 app.add_typer(db_cli.app, name="db")
 app.add_typer(registry_cli.registry_app, name="registry")
 app.add_typer(registry_cli.elections_app, name="elections")
+app.add_typer(model_cli.model_app, name="model")
+app.command("classify")(model_cli.classify_cmd)
 app.add_typer(digest_cli.app, name="digest")
 app.command("run")(daemon_cli.run)
 app.command("worker")(daemon_cli.worker)

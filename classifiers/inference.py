@@ -1,0 +1,126 @@
+"""Score posts: the one interface the rest of Netra uses (`load_classifier(dir).score(items, registry)`).
+
+Mentions are marked first (so the model sees `[CALON-A]`, not names), then texts are scored in
+length-sorted batches with dynamic padding under `torch.inference_mode`, optionally on a dynamic
+int8-quantised copy of the model. Flagged posts get occlusion spans mapped back to the original text.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from classifiers.matcher import Marked, mark, target_of
+from classifiers.metrics import flag_scores, softmax
+from classifiers.model import LABELS, StanceConfig, StanceModel, load_version
+from classifiers.registry import RegistrySpec
+from classifiers.skb import cues, suggest_category
+from classifiers.train import logits_for
+
+__all__ = ["Classifier", "PostInput", "ScoreResult", "load_classifier"]
+
+
+@dataclass(frozen=True)
+class PostInput:
+    id: str
+    text: str
+    kind: str = "post"  # post | repost | reply | quote
+    region: str | None = None
+
+
+@dataclass
+class ScoreResult:
+    id: str
+    label: str
+    probabilities: dict[str, float]
+    target: dict[str, object] | None
+    spans: list[dict[str, object]] = field(default_factory=list)
+    mentions: list[dict[str, object]] = field(default_factory=list)
+    model: str = ""
+    skb_category: str | None = None
+
+    def as_output(self) -> dict[str, object]:
+        """The `netra classify` output line."""
+        return {"id": self.id, "label": self.label, "probabilities": self.probabilities, "target": self.target,
+                "spans": self.spans, "model": self.model}  # fmt: skip
+
+
+def quantise(model: StanceModel) -> StanceModel:
+    """Dynamic int8 quantisation of every Linear layer (weights int8, activations quantised on the fly)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+class Classifier:
+    def __init__(self, model: StanceModel, tokenizer: object, config: StanceConfig, version: str,
+                 *, optimised: bool = True, batch_size: int = 32, explain: bool = True) -> None:  # fmt: skip
+        self.config = config
+        self.version = version
+        self.tokenizer = tokenizer
+        self.model = quantise(model) if optimised else model
+        self.batch_size = batch_size
+        self.explain = explain
+
+    def probabilities(self, marked_texts: list[str]) -> np.ndarray:
+        logits = logits_for(self.model, self.tokenizer, marked_texts, self.config.max_length, self.batch_size)  # type: ignore[arg-type]
+        return softmax(logits, self.config.temperature)
+
+    def decide(self, probs: np.ndarray) -> list[str]:
+        """Netral unless P(side) reaches the operating threshold; then the likelier side."""
+        sides = np.where(probs[:, 1] >= probs[:, 2], 1, 2)
+        return [
+            LABELS[s] if f >= self.config.threshold else "netral"
+            for s, f in zip(sides, flag_scores(probs), strict=True)
+        ]
+
+    def score(self, items: list[PostInput], registry: RegistrySpec) -> list[ScoreResult]:
+        marked = [mark(item.text, registry, item.region) for item in items]
+        probs = self.probabilities([m.text for m in marked])
+        labels = self.decide(probs)
+        results = []
+        for item, m, p, label in zip(items, marked, probs, labels, strict=True):
+            target = target_of(m.mentions) if label != "netral" else None
+            results.append(ScoreResult(
+                id=item.id, label=label, probabilities={k: round(float(v), 4) for k, v in zip(LABELS, p, strict=True)},
+                target=target, mentions=[x.as_dict() for x in m.mentions], model=self.version,
+                skb_category=suggest_category(item.kind, label, cues(item.text)),
+            ))  # fmt: skip
+        if self.explain:
+            for result, m, p in zip(results, marked, probs, strict=True):
+                if result.label != "netral":
+                    result.spans = self.spans(m, LABELS.index(result.label), float(p[LABELS.index(result.label)]))
+        return results
+
+    def spans(self, marked: Marked, label_index: int, base_prob: float, top: int = 3) -> list[dict[str, object]]:
+        """Occlusion: drop each word of the marked text; the words whose removal hurts the label most."""
+        words = [(w.start(), w.end()) for w in re.finditer(r"\S+", marked.text)]
+        if len(words) < 2:
+            return []
+        variants = [marked.text[:s] + marked.text[e:] for s, e in words]
+        drops = base_prob - self.probabilities(variants)[:, label_index]
+        order = np.argsort(-drops)[:top]
+        out = []
+        for i in sorted(order.tolist(), key=lambda j: words[j][0]):
+            if drops[i] <= 0.02:
+                continue
+            start, end = marked.original_span(*words[i])
+            out.append(
+                {"start": start, "end": end, "text": marked.original[start:end], "weight": round(float(drops[i]), 4)}
+            )
+        return out
+
+
+def load_classifier(model_dir: Path | str, *, optimised: bool = True, threads: int = 0, batch_size: int = 32,
+                    explain: bool = True) -> Classifier:  # fmt: skip
+    if threads:
+        torch.set_num_threads(threads)
+    directory = Path(model_dir)
+    model, tokenizer, config = load_version(directory)
+    return Classifier(model, tokenizer, config, directory.name, optimised=optimised, batch_size=batch_size,
+                      explain=explain)  # fmt: skip

