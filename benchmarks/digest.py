@@ -20,10 +20,14 @@ import socket
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session
 
 from monitor.config import Settings, SmtpSettings
@@ -149,6 +153,24 @@ def seed(engine: Any, *, supervisors: int, agencies: int, cases_per_agency: int)
     return n_cases
 
 
+@contextmanager
+def database(pg_url: str | None, tmp: Path) -> Iterator[tuple[str, str]]:
+    """A temporary SQLite file, or a fresh PostgreSQL schema that is dropped afterwards."""
+    if pg_url is None:
+        yield f"sqlite:///{tmp / 'netra.db'}", "SQLite"
+        return
+    schema = f"netra_bench_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{pg_url}?options=-csearch_path%3D{schema}", "PostgreSQL"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -162,10 +184,17 @@ def main() -> None:
     parser.add_argument("--supervisors", type=int, default=1000)
     parser.add_argument("--agencies", type=int, default=100)
     parser.add_argument("--cases-per-agency", type=int, default=25)
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        nargs="?",
+        const="postgresql+psycopg://postgres@127.0.0.1:5432/test",
+        help="use a throw-away schema in this PostgreSQL database instead of a temporary SQLite file",
+    )
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{Path(tmp) / 'netra.db'}")
+    with tempfile.TemporaryDirectory() as tmp, database(args.postgres, Path(tmp)) as (url, backend):
+        engine = make_engine(url)
         upgrade(engine)
         t = time.perf_counter()
         n_cases = seed(
@@ -173,7 +202,7 @@ def main() -> None:
         )
         print(
             f"seeded {args.agencies} agencies, {n_cases} cases, {args.supervisors} supervisors + 1 admin "
-            f"in {time.perf_counter() - t:.1f} s (SQLite)"
+            f"in {time.perf_counter() - t:.1f} s ({backend})"
         )
         recipients = args.supervisors + 1
 
