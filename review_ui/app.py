@@ -20,14 +20,10 @@ from monitor.metrics import metrics_router
 from review_ui.deps import LoginRequired
 from review_ui.render import page
 from review_ui.routes import actions, admin, api, audit, auth, case, dashboard, queue
-from review_ui.security import LoginThrottle
+from review_ui.security import LoginThrottle, SecurityHeaders
 
 SESSION_COOKIE = "netra_session"
 SESSION_MAX_AGE_S = 8 * 3600  # one working day
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-)
 
 
 def _is_api(request: Request) -> bool:
@@ -56,6 +52,7 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine or get_engine(settings.db_url)
     app.state.throttle = throttle or LoginThrottle()
+    app.state.options_cache = {}  # the queue's drop-down values, per scope (review_ui.routes.queue)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
@@ -65,16 +62,7 @@ def create_app(
         https_only=settings.base_url.startswith("https://"),
     )
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "same-origin"
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:

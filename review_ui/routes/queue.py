@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -16,6 +18,18 @@ from review_ui.security import csrf_protect
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 PAGE_SIZE = 50
+OPTIONS_TTL_S = 60.0
+
+
+def _options(request: Request, session: Session, v: Viewer) -> dict[str, list[Any]]:
+    """The drop-down values change only when the registry or new cases do: computed once a minute per scope."""
+    cache: dict[int | None, tuple[float, dict[str, list[Any]]]] = request.app.state.options_cache
+    hit = cache.get(v.scope)
+    now = time.monotonic()
+    if hit is None or now - hit[0] > OPTIONS_TTL_S:
+        hit = (now, filter_options(session, v))
+        cache[v.scope] = hit
+    return hit[1]
 
 
 @router.get("/cases", response_class=HTMLResponse)
@@ -36,7 +50,7 @@ def queue_page(request: Request, v: Viewer = Depends(viewer), session: Session =
         "total_count": sum(counts.values()),
         "status": status,
         "params": dict(kept),
-        "options": filter_options(session, v),
+        "options": _options(request, session, v),
         "status_link": lambda s: "/cases?" + urlencode([*base, ("status", s)]),
         "next_link": "/cases?" + urlencode([*kept, ("after", result.next_cursor)]) if result.next_cursor else None,
         "first_link": "/cases?" + urlencode(kept) if request.query_params.get("after") else None,

@@ -1,0 +1,342 @@
+"""Review page benchmark: p50/p95 of the queue, a filtered queue and a case page under concurrent clients.
+
+    .venv/bin/python benchmarks/review.py [--posts 1000000] [--cases 100000] [--clients 20]
+                                          [--requests 1000] [--workers 2] [--keep]
+
+Seeds a fresh schema in the PostgreSQL database `test` (NETRA_BENCH_PG_URL overrides) with COPY:
+agencies, ASN, accounts, `--posts` posts with raw payloads, and `--cases` cases with scores in every
+status. Starts the real app under uvicorn (`--workers` processes) in a separate process on a free
+loopback port, logs in, and from this process drives `--clients` concurrent clients (closed loop,
+no think time) through three scenarios; prints p50/p95/p99 and requests/s for each. Target: p95 < 150 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import psycopg
+from sqlmodel import Session
+
+from monitor.auth import create_user
+from monitor.db import make_engine, upgrade
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_URL = os.environ.get("NETRA_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PASSWORD = "benchmark-password-1"
+PLATFORMS = ["bluesky", "x", "telegram", "mastodon"]
+STATUSES = (
+    ["open"] * 60
+    + ["awaiting_second"] * 5
+    + ["clarification"] * 5
+    + ["confirmed"] * 10
+    + ["dismissed"] * 15
+    + ["forwarded"] * 3
+    + ["closed"] * 2
+)
+TEXTS = [
+    "Ayo warga coblos nomor {n}! Pemimpin yang terbukti bekerja untuk rakyat. #{tag}",
+    "Jangan pilih calon nomor {n}, programnya tidak masuk akal dan janjinya kosong.",
+    "Hari ini rapat koordinasi di kantor, mohon semua hadir tepat waktu ya rekan-rekan. {tag}",
+    "Hadir di deklarasi relawan pasangan nomor urut {n} tadi malam, menang satu putaran! #{tag}",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def seed(conninfo: str, posts: int, cases: int, agencies: int, asns: int) -> dict[str, int]:
+    rng = random.Random(42)
+    now = datetime.now(UTC)
+    with psycopg.connect(conninfo, autocommit=False) as conn, conn.cursor() as cur:
+        with cur.copy("COPY agency (id, code, name, region, ppk_name, ppk_email, updated_at) FROM STDIN") as cp:
+            for a in range(1, agencies + 1):
+                cp.write_row((a, f"AG{a:03d}", f"Dinas Uji {a}", "Kota Uji", "Drs. PPK Uji", f"ppk{a}@x.go.id", now))
+        with cur.copy(
+            "COPY asn (id, nip, name, agency_id, unit, position, region, province, status, updated_at) FROM STDIN"
+        ) as cp:
+            for i in range(1, asns + 1):
+                cp.write_row(
+                    (
+                        i,
+                        str(198001012005011000 + i),
+                        f"ASN Uji {i}",
+                        (i % agencies) + 1,
+                        f"Bidang {i % 12}",
+                        "Analis",
+                        "Kota Uji",
+                        "Jawa Barat",
+                        "active",
+                        now,
+                    )
+                )
+        with cur.copy(
+            "COPY account (id, asn_id, platform, handle, verification, last_status, updated_at) FROM STDIN"
+        ) as cp:
+            for i in range(1, asns + 1):
+                cp.write_row((i, i, PLATFORMS[i % 4], f"asn{i}", "verified", "ok", now))
+        case_every = max(1, posts // cases)
+        columns = (
+            "id, account_id, asn_id, platform, platform_post_id, kind, url, text, posted_at, captured_at, version, "
+            "raw_payload, payload_sha256, text_sha256, request_url, http_status, scored_version"
+        )
+        with cur.copy(f"COPY post ({columns}) FROM STDIN") as cp:
+            for p in range(1, posts + 1):
+                asn = (p % asns) + 1
+                text = TEXTS[p % 4].format(n=p % 3 + 1, tag=f"Pilkada{p % 50}")
+                posted = now - timedelta(minutes=(posts - p) * 5)
+                raw = json.dumps({"id": str(p), "text": text, "author": f"asn{asn}", "created_at": posted.isoformat()})
+                cp.write_row(
+                    (
+                        p,
+                        asn,
+                        asn,
+                        PLATFORMS[asn % 4],
+                        str(p),
+                        "post",
+                        f"https://example.test/{asn}/{p}",
+                        text,
+                        posted,
+                        posted + timedelta(minutes=30),
+                        1,
+                        raw,
+                        hashlib.sha256(raw.encode()).hexdigest(),
+                        hashlib.sha256(text.encode()).hexdigest(),
+                        f"https://api.example.test/{p}",
+                        200,
+                        "bench-v1",
+                    )
+                )
+        labels = ("dukungan", "serangan")
+        with (
+            cur.copy(
+                "COPY score (id, post_id, model_version, label, probabilities, target_election_id, "
+                "target_candidate_number, spans, mentions, skb_category, created_at) FROM STDIN"
+            ) as cp,
+            cur.connection.cursor(),
+        ):
+            for c in range(1, cases + 1):
+                p = c * case_every if c * case_every <= posts else c
+                label = labels[c % 2]
+                top = round(0.5 + rng.random() * 0.49, 3)
+                probs = json.dumps({"netral": round(1 - top, 3), label: top})
+                cp.write_row(
+                    (
+                        c,
+                        p,
+                        "bench-v1",
+                        label,
+                        probs,
+                        "pilkada-uji-2024",
+                        c % 3 + 1,
+                        json.dumps([{"start": 0, "end": 12, "weight": 0.9}]),
+                        "[]",
+                        "media sosial",
+                        now,
+                    )
+                )
+        with cur.copy(
+            'COPY "case" (id, post_id, asn_id, agency_id, original_key, score_id, label, score, election_id, '
+            "candidate_number, status, detected_at, deadline, updated_at) FROM STDIN"
+        ) as cp:
+            for c in range(1, cases + 1):
+                p = c * case_every if c * case_every <= posts else c
+                asn = (p % asns) + 1
+                detected = now - timedelta(minutes=rng.randint(0, 60 * 24 * 60))
+                cp.write_row(
+                    (
+                        c,
+                        p,
+                        asn,
+                        (asn % agencies) + 1,
+                        f"{PLATFORMS[asn % 4]}:{p}",
+                        c,
+                        labels[c % 2],
+                        round(0.5 + rng.random() * 0.49, 3),
+                        "pilkada-uji-2024",
+                        c % 3 + 1,
+                        rng.choice(STATUSES),
+                        detected,
+                        detected + timedelta(days=7),
+                        detected,
+                    )
+                )
+        for table in ("agency", "asn", "account", "post", "score", "case"):
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT max(id) FROM \"{table}\"))"
+            )
+        conn.commit()
+        cur.execute("ANALYZE")
+    return {"case_every": case_every}
+
+
+def start_server(db_url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NETRA_")}
+    env |= {"NETRA_DATABASE_URL": db_url, "NETRA_SECRET_KEY": uuid.uuid4().hex, "NETRA_LOG_LEVEL": "WARNING"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "review_ui.asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None:
+            raise SystemExit("server exited during start")
+        time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("server did not start in 60 s")
+
+
+def login(base: str, email: str) -> httpx.Cookies:
+    with httpx.Client(base_url=base) as client:
+        token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/login").text).group(1)  # type: ignore[union-attr]
+        response = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+        assert response.status_code == 303, response.text
+        return client.cookies
+
+
+async def run_scenario(
+    base: str, cookies: httpx.Cookies, paths: list[str], clients: int
+) -> tuple[list[float], int, float]:
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for path in paths:
+        queue.put_nowait(path)
+    latencies: list[float] = []
+    errors = 0
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        nonlocal errors
+        while not queue.empty():
+            path = queue.get_nowait()
+            start = time.perf_counter()
+            response = await client.get(path)
+            latencies.append((time.perf_counter() - start) * 1000)
+            if response.status_code != 200:
+                errors += 1
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, cookies=cookies, limits=limits, timeout=60) as client:
+        start = time.perf_counter()
+        await asyncio.gather(*(worker(client) for _ in range(clients)))
+        elapsed = time.perf_counter() - start
+    return latencies, errors, elapsed
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--agencies", type=int, default=50)
+    parser.add_argument("--asn", type=int, default=20_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=1000, help="per scenario")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--keep", action="store_true", help="keep the schema (prints its name)")
+    args = parser.parse_args()
+
+    schema = f"bench_review_{uuid.uuid4().hex[:10]}"
+    admin_engine = make_engine(PG_URL)
+    with admin_engine.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    db_url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    engine = make_engine(db_url)
+    server = None
+    try:
+        upgrade(engine)
+        t0 = time.perf_counter()
+        conninfo = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+        seed(f"{conninfo}?options=-csearch_path%3D{schema}", args.posts, args.cases, args.agencies, args.asn)
+        seeded = time.perf_counter() - t0
+        with Session(engine) as s:
+            create_user(s, "admin@bench.go.id", "Admin", "admin", password=PASSWORD)
+            create_user(s, "sup@bench.go.id", "Pengawas", "supervisor", agency_code="AG007", password=PASSWORD)
+            s.commit()
+        print(f"seeded {args.posts:,} posts and {args.cases:,} cases in schema {schema} in {seeded:.1f} s")
+        server, base = start_server(db_url, args.workers)
+        admin, sup = login(base, "admin@bench.go.id"), login(base, "sup@bench.go.id")
+        rng = random.Random(1)
+        n = args.requests
+        scenarios = [
+            ("queue (admin, all agencies, by score)", admin, ["/cases"] * n),
+            (
+                "filtered queue (supervisor: label, platform, score >= 0.7, by deadline)",
+                sup,
+                ["/cases?label=dukungan&platform=x&score_min=0.7&sort=deadline"] * n,
+            ),
+            (
+                "filtered queue (admin: agency, status all, date range, by date)",
+                admin,
+                ["/cases?agency=12&status=all&from=2020-01-01&to=2100-01-01&sort=date"] * n,
+            ),
+            ("case page (admin, random case)", admin, [f"/cases/{rng.randint(1, args.cases)}" for _ in range(n)]),
+        ]
+        print(f"{args.clients} concurrent clients, {n} requests per scenario, {args.workers} uvicorn workers")
+        print(f"{'scenario':<75} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'errors':>6}")
+        worst = 0.0
+        for name, cookies, paths in scenarios:
+            asyncio.run(run_scenario(base, cookies, paths[: max(20, n // 10)], args.clients))  # warm-up
+            latencies, errors, elapsed = asyncio.run(run_scenario(base, cookies, paths, args.clients))
+            p95 = pct(latencies, 95)
+            worst = max(worst, p95)
+            print(
+                f"{name:<75} {pct(latencies, 50):8.1f} {p95:8.1f} {pct(latencies, 99):8.1f} "
+                f"{len(latencies) / elapsed:7.1f} {errors:6d}"
+            )
+        print(f"worst p95 {worst:.1f} ms: {'meets' if worst < 150 else 'MISSES'} the 150 ms target")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        engine.dispose()
+        if args.keep:
+            print(f"kept schema {schema}")
+        else:
+            with admin_engine.begin() as conn:
+                conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin_engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
