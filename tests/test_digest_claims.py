@@ -52,6 +52,13 @@ def test_claim_is_taken_once_until_its_lease_expires(engine: Engine) -> None:
     assert row(engine, uid).status == "sent"
 
 
+def test_claim_can_create_the_record_in_the_same_transaction(engine: Engine) -> None:
+    uid = new_user(engine)
+    assert dl.claim(engine, uid, "2024-W47", now=NOW, lease=LEASE, create=True) == 1
+    assert dl.claim(engine, uid, "2024-W47", now=NOW, lease=LEASE, create=True) is None  # exists, and leased
+    assert row(engine, uid).attempts == 1
+
+
 def test_retry_then_permanent_failure(engine: Engine) -> None:
     uid = new_user(engine)
     dl.ensure_row(engine, uid, "2024-W47")
@@ -67,17 +74,15 @@ def test_retry_then_permanent_failure(engine: Engine) -> None:
     assert (got.status, got.attempts, got.last_error) == ("failed", 2, "550 no such mailbox")
 
 
-def test_racing_claims_have_exactly_one_winner(engine: Engine) -> None:
+def test_racing_claims_that_create_the_record_have_exactly_one_winner(engine: Engine) -> None:
     uids = [new_user(engine) for _ in range(5)]
-    for uid in uids:
-        dl.ensure_row(engine, uid, "2024-W47")
     barrier = threading.Barrier(4)
     wins: list[int] = []
 
     def contender() -> None:
         barrier.wait()
         for uid in uids:
-            if dl.claim(engine, uid, "2024-W47", now=NOW, lease=LEASE) is not None:
+            if dl.claim(engine, uid, "2024-W47", now=NOW, lease=LEASE, create=True) is not None:
                 wins.append(uid)
 
     threads = [threading.Thread(target=contender) for _ in range(4)]

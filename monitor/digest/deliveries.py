@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -29,20 +30,28 @@ def _due(now: datetime) -> object:
     return or_(col(DigestDelivery.next_attempt_at).is_(None), col(DigestDelivery.next_attempt_at) <= now)
 
 
-def ensure_row(engine: Engine, user_id: int, week: str) -> None:
-    """Create the pending record for (user, week) unless it exists; never touches an existing one."""
+def _insert(engine: Engine, user_id: int, week: str) -> Any:
     insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
-    stmt = (
+    return (
         insert(DigestDelivery)
         .values(user_id=user_id, week=week, status=PENDING, attempts=0, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["user_id", "week"])
     )
+
+
+def ensure_row(engine: Engine, user_id: int, week: str) -> None:
+    """Create the pending record for (user, week) unless it exists; never touches an existing one."""
     with engine.begin() as conn:
-        conn.execute(stmt)
+        conn.execute(_insert(engine, user_id, week))
 
 
-def claim(engine: Engine, user_id: int, week: str, *, now: datetime, lease: timedelta) -> int | None:
-    """Take the record for sending; returns the attempt number, or None if it is not ours to send."""
+def claim(
+    engine: Engine, user_id: int, week: str, *, now: datetime, lease: timedelta, create: bool = False
+) -> int | None:
+    """Take the record for sending; returns the attempt number, or None if it is not ours to send.
+
+    `create`: first create the record if missing, in the same transaction (one commit, not two).
+    """
     stmt = (
         update(DigestDelivery)
         .where(
@@ -55,6 +64,8 @@ def claim(engine: Engine, user_id: int, week: str, *, now: datetime, lease: time
         .returning(DigestDelivery.attempts)
     )
     with engine.begin() as conn:
+        if create:
+            conn.execute(_insert(engine, user_id, week))
         return conn.execute(stmt).scalar_one_or_none()
 
 

@@ -105,16 +105,22 @@ class DigestRun:
         d = self.settings.digest
         return self.now + dl.backoff(attempt, base_s=d.retry_base_s, max_s=d.retry_max_s)
 
-    def deliver(self, recipient: q.Recipient, week: IsoWeek, digest: Digest, summary: DigestRunSummary) -> None:
-        """Claim, send, record. Every outcome lands in the delivery record before the next recipient."""
+    def deliver(
+        self, recipient: q.Recipient, week: IsoWeek, digest: Digest, summary: DigestRunSummary, *, new: bool = False
+    ) -> None:
+        """Claim, send, record. Every outcome lands in the delivery record before the next recipient.
+
+        `new`: the record may not exist yet (the week's first pass), so claiming creates it.
+        """
         wk, uid = str(week), recipient.id
         if self.down is not None:
+            if new:
+                dl.ensure_row(self.engine, uid, wk)
             dl.defer_unclaimed(self.engine, uid, wk, f"not tried: {self.down}", now=self.now, at=self._retry_at(1))
             summary.retry_later += 1
             return
-        attempt = dl.claim(
-            self.engine, uid, wk, now=self.now, lease=timedelta(seconds=self.settings.digest.claim_lease_s)
-        )
+        lease = timedelta(seconds=self.settings.digest.claim_lease_s)
+        attempt = dl.claim(self.engine, uid, wk, now=self.now, lease=lease, create=new)
         if attempt is None:
             summary.already_handled += 1
             return
@@ -149,8 +155,7 @@ class DigestRun:
             if digest.is_empty and not recipient.digest_when_empty:
                 summary.empty_not_sent += 1
                 continue
-            dl.ensure_row(self.engine, recipient.id, str(week))
-            self.deliver(recipient, week, digest, summary)
+            self.deliver(recipient, week, digest, summary, new=True)
 
     def retries(self, summary: DigestRunSummary, *, skip_week: str | None = None) -> None:
         for user_id, wk in dl.due_retries(self.engine, now=self.now):
