@@ -1,0 +1,84 @@
+"""`score_pending`: scores unscored posts with the active model, once per version, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from classifiers.corpus.load import DEFAULT_ELECTIONS
+from classifiers.registry import load_registry
+from classifiers.train import TrainOptions
+from classifiers.training_run import run_training
+from monitor.config import Settings
+from monitor.db import session_scope
+from monitor.elections import import_elections
+from monitor.models import Post, Score
+from monitor.scoring import NoModelError, reviewed_examples, score_pending
+from tests.test_classifier_pipeline import small_corpus
+from tests.utils.factories import make_case, make_post, make_score
+from tests.utils.tiny_model import build_tiny_base
+
+
+@pytest.fixture(scope="module")
+def trained_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("data")
+    models = data_dir / "models"
+    base = build_tiny_base(models / "tiny-base")
+    options = TrainOptions(epochs=1, batch_size=16, train_layers=1, max_length=48)
+    run_training(models, base, small_corpus(data_dir / "c.jsonl"), load_registry(DEFAULT_ELECTIONS), options=options)
+    return data_dir
+
+
+def test_score_pending_scores_each_post_once_per_version(engine: Engine, trained_data_dir: Path) -> None:
+    settings = Settings(data_dir=trained_data_dir)
+    with session_scope(engine) as session:
+        import_elections(session, load_registry(DEFAULT_ELECTIONS))
+        posts = [make_post(session, text=t) for t in ("Ayo coblos Andi Wijaya no 1 ☝️", "makan siang dulu", "x")]
+        purged = make_post(session, text="dihapus oleh retensi")
+        purged.text = None  # purged by retention: nothing left to score
+        session.add(purged)
+        old = make_post(session, text="Jangan pilih Teguh Santosa", scored_version="v-old")
+        ids = [p.id for p in [*posts, old]]
+    assert score_pending(engine, settings, batch_size=2) == 4
+    assert score_pending(engine, settings) == 0  # idempotent
+    with Session(engine) as session:
+        scores = session.exec(select(Score)).all()
+        assert sorted(s.post_id for s in scores) == sorted(ids)
+        version = scores[0].model_version
+        assert all(s.model_version == version and s.label in {"netral", "dukungan", "serangan"} for s in scores)
+        assert session.get(Post, purged.id).scored_version is None
+        first = next(s for s in scores if s.post_id == posts[0].id)
+        assert {m["kind"] for m in first.mentions} >= {"name", "number"}
+        assert abs(sum(first.probabilities.values()) - 1) < 1e-3
+
+
+def test_score_pending_respects_limit_and_existing_rows(engine: Engine, trained_data_dir: Path) -> None:
+    settings = Settings(data_dir=trained_data_dir)
+    version = (trained_data_dir / "models" / "ACTIVE").read_text().strip()
+    with session_scope(engine) as session:
+        posts = [make_post(session, text=f"postingan {i}") for i in range(3)]
+        make_score(session, posts[0], model_version=version)  # scored earlier, but the post was not marked
+    assert score_pending(engine, settings, limit=2) == 2
+    assert score_pending(engine, settings) == 1
+    with Session(engine) as session:
+        assert len(session.exec(select(Score).where(Score.post_id == posts[0].id)).all()) == 1
+
+
+def test_no_active_model_is_a_clear_error(engine: Engine, tmp_path: Path) -> None:
+    with pytest.raises(NoModelError, match="netra model train"):
+        score_pending(engine, Settings(data_dir=tmp_path))
+
+
+def test_reviewed_cases_become_training_examples(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        confirmed = make_case(session, post=make_post(session, text="coblos 2"), status="confirmed")
+        make_case(session, post=make_post(session, text="info TPS"), status="dismissed")
+        make_case(session, post=make_post(session, text="masih dibuka"), status="open")
+        label = confirmed.label
+    examples = sorted((e.text, e.label) for e in reviewed_examples(engine))
+    assert examples == [("coblos 2", label), ("info TPS", "netral")]
+    assert json.dumps([e.text for e in reviewed_examples(engine)])
