@@ -98,7 +98,7 @@ class Digest:
     agencies: list[AgencyLine]  # admins: one line per agency with activity
     agencies_total: int
     queue_url: str  # the filtered queue of the week's new cases ("lihat semua")
-    urgent_url: str  # the filtered queue of overdue cases
+    urgent_url: str  # the queue of cases still waiting for a judgement, by deadline
     generated: str
     due_soon_days: int
 
@@ -190,10 +190,11 @@ def build_digest(
         (r for r in collapse_reposts(data.urgent) if r.deadline < due_before),
         key=lambda r: (r.deadline, -r.score, r.id),
     )
-    lines = {r.id: _line(r, base_url=base_url, now=now, tz=tz) for r in [*new, *urgent]}
     urgent_ids = {r.id for r in urgent}
     rest = [r for r in new if r.id not in urgent_ids]
     rest_shown = [] if is_admin else sorted(rest, key=lambda r: (r.unit.lower(), r.asn_name.lower()))[:max_cases]
+    # Lines only for what is shown: an admin's week can hold thousands of cases.
+    lines = {r.id: _line(r, base_url=base_url, now=now, tz=tz) for r in [*urgent[:max_cases], *rest_shown]}
     agencies = _agency_lines(data, new, urgent) if is_admin else []
     count = len(new)
     subject = (
