@@ -26,6 +26,11 @@ class Case(SQLModel, table=True):
         # One case per original post per ASN: reposts of the same original join it.
         UniqueConstraint("asn_id", "original_key", name="uq_case_asn_original"),
         Index("ix_case_queue", "agency_id", "status", "score"),
+        # The review queue's sort orders, with id as tie-breaker for keyset pagination.
+        Index("ix_case_score", "score", "id"),
+        Index("ix_case_deadline", "deadline", "id"),
+        Index("ix_case_detected", "detected_at", "id"),
+        Index("ix_case_agency_detected", "agency_id", "detected_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
