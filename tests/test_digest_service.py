@@ -270,3 +270,23 @@ def test_empty_week_mail_only_for_those_who_opted_in(engine: Engine, smtp: SmtpS
     assert msg["Subject"] == "Netra 2024-W47: tidak ada kasus baru"
     assert "Tidak ada kasus baru minggu ini" in msg.get_body(("plain",)).get_content()
     assert set(deliveries(engine)) == {("wants@example.go.id", "2024-W47")}
+
+
+def test_retry_for_a_user_deactivated_meanwhile_is_dropped(engine: Engine, world: World, smtp: SmtpServer) -> None:
+    settings = make_settings(smtp)
+    smtp.handler.defer.add(world.sup_a)
+    send_weekly_digests(engine, settings, week=WEEK, now=NOW)
+    with Session(engine) as s:
+        user = s.exec(select(User).where(User.email == world.sup_a)).one()
+        user.active = False
+        s.add(user)
+        s.commit()
+    smtp.handler.defer.clear()
+
+    later = retry_due_digests(engine, settings, now=NOW + timedelta(hours=1))
+    assert (later.sent, later.skipped) == (0, 1)
+    assert smtp.handler.to(world.sup_a) == []
+    row = deliveries(engine)[(world.sup_a, "2024-W47")]
+    assert row.status == "skipped" and row.last_error == "recipient no longer receives digests"
+    with Session(engine) as s:
+        assert digest_problems(s) == []  # not a delivery problem
