@@ -140,3 +140,18 @@ def test_failed_digest_can_be_retried_after_the_address_is_fixed(data_dir: Path,
 
     again = netra("digest", "retry", "--user", "sup@example.go.id", "--week", "2024-W47", data_dir=data_dir, env=env)
     assert again.returncode == 2 and "has no unsent digest for 2024-W47" in again.stderr
+
+
+def test_quiet_week_mail_can_be_switched_on(data_dir: Path, smtp: SmtpServer) -> None:
+    env = {"NETRA_SMTP__PORT": str(smtp.port)}
+    quiet = netra("digest", "send", "--week", "2024-W40", data_dir=data_dir, env=env)  # no cases that week
+    assert count(quiet.stdout, "nothing new (not opted in)") == 1 and smtp.messages == []
+
+    on = netra("digest", "when-empty", "--user", "sup@example.go.id", "--on", data_dir=data_dir)
+    assert on.returncode == 0 and "will get a digest in weeks without new cases" in on.stdout
+    netra("digest", "send", "--week", "2024-W40", data_dir=data_dir, env=env)
+    (msg,) = smtp.messages
+    assert msg["Subject"] == "Netra 2024-W40: tidak ada kasus baru"
+
+    unknown = netra("digest", "when-empty", "--user", "x@example.go.id", "--off", data_dir=data_dir)
+    assert unknown.returncode == 2 and "no user with email 'x@example.go.id'" in unknown.stderr

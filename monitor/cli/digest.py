@@ -10,14 +10,15 @@ from rich.table import Table
 
 from monitor.cli._common import console, err_console, ready_engine, settings
 from monitor.digest import (
-    DigestPreviewError,
     DigestRunSummary,
+    DigestUserError,
     IsoWeek,
     WeekError,
     preview_digest,
     reopen_delivery,
     retry_due_digests,
     send_weekly_digests,
+    set_digest_when_empty,
 )
 from monitor.models import utcnow
 
@@ -73,7 +74,7 @@ def retry_cmd(
             raise typer.Exit(2)
         try:
             reopen_delivery(engine, email=user, week=_week(week, utcnow()))
-        except DigestPreviewError as exc:
+        except DigestUserError as exc:
             err_console.print(f"[red]Cannot retry:[/red] {exc}", highlight=False)
             raise typer.Exit(2) from exc
     _report(retry_due_digests(engine, settings()))
@@ -89,7 +90,7 @@ def preview_cmd(
     now = utcnow()
     try:
         _digest, mail = preview_digest(ready_engine(), settings(), email=user, week=_week(week, now), now=now)
-    except DigestPreviewError as exc:
+    except DigestUserError as exc:
         err_console.print(f"[red]Cannot preview:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from exc
     console.print(f"To: {mail.to}\nSubject: {mail.subject}\n", highlight=False, markup=False)
@@ -97,3 +98,18 @@ def preview_cmd(
     if out is not None:
         out.write_text(mail.html, encoding="utf-8")
         console.print(f"HTML part written to {out}")
+
+
+@app.command("when-empty")
+def when_empty_cmd(
+    user: str = typer.Option(..., "--user", help="Email of the supervisor or admin."),
+    enabled: bool = typer.Option(..., "--on/--off", help="Send a short mail in weeks without new cases, or not."),
+) -> None:
+    """Choose whether a user gets the short "tidak ada kasus baru" mail in quiet weeks (default: off)."""
+    try:
+        set_digest_when_empty(ready_engine(), email=user, enabled=enabled)
+    except DigestUserError as exc:
+        err_console.print(f"[red]Cannot change:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    state = "will" if enabled else "will not"
+    console.print(f"{user} {state} get a digest in weeks without new cases.", highlight=False)

@@ -2,19 +2,20 @@
 
 from monitor.digest.deliveries import DigestProblem, digest_problems
 from monitor.digest.service import (
-    DigestPreviewError,
     DigestRunSummary,
+    DigestUserError,
     preview_digest,
     reopen_delivery,
     retry_due_digests,
     send_weekly_digests,
+    set_digest_when_empty,
 )
 from monitor.digest.week import IsoWeek, WeekError
 
 __all__ = [
-    "DigestPreviewError",
     "DigestProblem",
     "DigestRunSummary",
+    "DigestUserError",
     "IsoWeek",
     "WeekError",
     "digest_problems",
@@ -22,4 +23,5 @@ __all__ = [
     "reopen_delivery",
     "retry_due_digests",
     "send_weekly_digests",
+    "set_digest_when_empty",
 ]

@@ -23,7 +23,7 @@ from monitor.digest.content import Digest, ScopeData, build_digest
 from monitor.digest.mailer import DeliveryError, SmtpMailer, build_message
 from monitor.digest.render import RenderedMail, render_digest
 from monitor.digest.week import IsoWeek
-from monitor.models import utcnow
+from monitor.models import User, utcnow
 
 ALL_AGENCIES = "Semua instansi"
 log = logging.getLogger(__name__)
@@ -222,8 +222,21 @@ def retry_due_digests(
     return summary
 
 
-class DigestPreviewError(LookupError):
-    """The user asked for does not exist or gets no digest."""
+class DigestUserError(LookupError):
+    """The user named does not exist, gets no digest, or has nothing to retry."""
+
+
+def set_digest_when_empty(engine: Engine, *, email: str, enabled: bool) -> None:
+    """Opt a user in to (or out of) the short "tidak ada kasus baru" mail for quiet weeks."""
+    with Session(engine) as session:
+        recipient = q.recipient_by_email(session, email)
+        if recipient is None:
+            raise DigestUserError(f"no user with email {email!r}")
+        user = session.get(User, recipient.id)
+        assert user is not None
+        user.digest_when_empty = enabled
+        session.add(user)
+        session.commit()
 
 
 def reopen_delivery(engine: Engine, *, email: str, week: IsoWeek) -> None:
@@ -231,9 +244,9 @@ def reopen_delivery(engine: Engine, *, email: str, week: IsoWeek) -> None:
     with Session(engine) as session:
         recipient = q.recipient_by_email(session, email)
     if recipient is None:
-        raise DigestPreviewError(f"no user with email {email!r}")
+        raise DigestUserError(f"no user with email {email!r}")
     if not dl.reopen(engine, recipient.id, str(week)):
-        raise DigestPreviewError(f"{recipient.email} has no unsent digest for {week} to retry")
+        raise DigestUserError(f"{recipient.email} has no unsent digest for {week} to retry")
 
 
 def preview_digest(
@@ -243,14 +256,14 @@ def preview_digest(
     with Session(engine) as session:
         recipient = q.recipient_by_email(session, email)
     if recipient is None:
-        raise DigestPreviewError(f"no user with email {email!r}")
+        raise DigestUserError(f"no user with email {email!r}")
     if not recipient.eligible:
         why = (
             "is not active"
             if not recipient.active
             else ("is an auditor" if recipient.role == "auditor" else "has no agency")
         )
-        raise DigestPreviewError(f"{recipient.email} gets no digest: the user {why}")
+        raise DigestUserError(f"{recipient.email} gets no digest: the user {why}")
     run = DigestRun(engine, settings, mailer=_NoMailer(), now=now or utcnow())
     digest = run.digest(recipient, week)
     return digest, render_digest(digest)
