@@ -19,10 +19,12 @@ from sqlmodel import Session, col, select
 from monitor import metrics
 from monitor.collect import collect_accounts
 from monitor.config import Settings
+from monitor.digest.service import retry_due_digests, send_weekly_digests
 from monitor.flagging import AsnPlace, ElectionPlace, election_concerns
 from monitor.models import Account, Asn, Election, Verification, utcnow
 from monitor.open_cases import open_new_cases
 from monitor.retention import purge_expired_text
+from monitor.scoring import NoModelError, score_pending
 
 __all__ = [
     "TASKS",
@@ -77,9 +79,12 @@ class ProcessSummary:
 
 def process_new(engine: Engine, settings: Settings, *, limit: int | None = None) -> dict[str, Any]:
     """Score posts waiting for the model, then open cases from the new scores."""
-    from monitor.scoring import score_pending
-
-    scored = score_pending(engine, settings, limit=limit)
+    try:
+        scored = score_pending(engine, settings, limit=limit)
+    except NoModelError as exc:
+        # Collection goes on without a model; posts wait, and cases still open from earlier scores.
+        log.warning("no active model: posts wait for scoring", extra={"error": str(exc)})
+        scored = 0
     metrics.POSTS_SCORED.inc(scored)
     cases = open_new_cases(engine, settings)
     return asdict(ProcessSummary(scored=scored, checked=cases.checked, opened=cases.opened, joined=cases.joined))
@@ -90,16 +95,12 @@ def open_cases(engine: Engine, settings: Settings) -> dict[str, Any]:
 
 
 def send_digests(engine: Engine, settings: Settings) -> dict[str, Any]:
-    from monitor.digest.service import send_weekly_digests
-
     summary = send_weekly_digests(engine, settings)
     log.info("digests sent", extra=_plain(summary))
     return _plain(summary)
 
 
 def retry_digests(engine: Engine, settings: Settings) -> dict[str, Any]:
-    from monitor.digest.service import retry_due_digests
-
     return _plain(retry_due_digests(engine, settings))
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from classifiers.versions import active_name
 from monitor.digest.deliveries import DigestProblem, digest_problems
 from monitor.models import Account, Case, CollectionRun, Post, Score
 
@@ -36,11 +38,12 @@ class StatusReport:
     oldest_unscored: datetime | None
     unchecked_scores: int  # scored, waiting for the flag rules
     cases: dict[str, int]
+    active_model: str | None  # the version new posts are scored with (models_dir/ACTIVE)
     model_version: str | None  # the model that scored the newest post
     digest_problems: list[DigestProblem]
 
 
-def gather_status(engine: Engine) -> StatusReport:
+def gather_status(engine: Engine, models_dir: Path | None = None) -> StatusReport:
     with Session(engine) as session:
         platforms: dict[str, PlatformStatus] = {}
         for platform, status, count in session.exec(
@@ -65,6 +68,7 @@ def gather_status(engine: Engine) -> StatusReport:
         problems = digest_problems(session)
     return StatusReport(
         platforms=sorted(platforms.values(), key=lambda p: p.platform),
+        active_model=active_name(models_dir) if models_dir is not None else None,
         unscored=unscored,
         oldest_unscored=oldest,
         unchecked_scores=unchecked,

@@ -51,8 +51,14 @@ def seeded(sqlite_engine: Engine) -> Engine:
     return sqlite_engine
 
 
-def test_gather_status(seeded: Engine) -> None:
-    report = gather_status(seeded)
+def test_gather_status(seeded: Engine, tmp_path: Path) -> None:
+    assert gather_status(seeded, tmp_path / "models").active_model is None
+    version = tmp_path / "models" / "versions" / "v20241101-s13"
+    version.mkdir(parents=True)
+    (version / "stance.json").write_text("{}")
+    (tmp_path / "models" / "ACTIVE").write_text("v20241101-s13\n")
+    report = gather_status(seeded, tmp_path / "models")
+    assert report.active_model == "v20241101-s13"
     bluesky = next(p for p in report.platforms if p.platform == "bluesky")
     assert bluesky.last_started == datetime(2024, 11, 2, tzinfo=UTC)
     assert (bluesky.last_ok, bluesky.last_failed, bluesky.last_new) == (1, 2, 7)
@@ -70,6 +76,7 @@ def test_gather_status(seeded: Engine) -> None:
 @pytest.fixture
 def cli_env(seeded: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("NETRA_DATABASE_URL", sqlite_url(tmp_path))
+    monkeypatch.setenv("NETRA_DATA_DIR", str(tmp_path / "data"))
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
@@ -81,6 +88,7 @@ def test_netra_status_cli(cli_env: None) -> None:
     assert "bluesky" in result.output and "not_found: 1" in result.output
     assert "Waiting for the model: 1 posts" in result.output
     assert "open: 1" in result.output and "test-v1" in result.output
+    assert "active none" in result.output  # no model trained in this data dir
     assert "550 no such user" in result.output
 
     as_json = runner.invoke(app, ["status", "--json"])

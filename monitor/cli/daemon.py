@@ -112,7 +112,7 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print JSON instea
     """Show per platform the last run and failing accounts, the scoring backlog, cases and digest problems."""
     from monitor.status import gather_status
 
-    report = gather_status(ready_engine())
+    report = gather_status(ready_engine(), settings().models_dir)
     if as_json:
         data = asdict(report)
         for p, platform in zip(data["platforms"], report.platforms, strict=True):
@@ -134,7 +134,8 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print JSON instea
     )
     cases = ", ".join(f"{k}: {v}" for k, v in sorted(report.cases.items())) or "none"
     console.print(f"Cases: {cases}")
-    console.print(f"Model: {report.model_version or '(nothing scored yet)'}")
+    active = report.active_model or "[red]none[/red] (netra model train)"
+    console.print(f"Model: active {active}; newest post scored with {report.model_version or '(nothing scored yet)'}")
     if report.digest_problems:
         console.print(f"[red]Digest problems ({len(report.digest_problems)}):[/red]")
         for problem in report.digest_problems[:20]:
