@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert, update
 from sqlmodel import Session, col, select
 
 from monitor.db import session_scope
@@ -33,27 +33,32 @@ def is_own(post: ScrapedPost, account: Account, platform_user_id: str | None) ->
     return post.author_id in ids or post.author_handle.lower() == account.handle.lower()
 
 
-def _new_row(post: ScrapedPost, account: Account, captured_at: datetime) -> Post:
-    return Post(
-        account_id=account.id,  # type: ignore[arg-type]
-        asn_id=account.asn_id,
-        platform=account.platform,
-        platform_post_id=post.platform_post_id,
-        kind=post.kind,
-        original_post_id=post.original_post_id,
-        url=post.url,
-        text=post.text,
-        quoted_text=post.quoted_text,
-        language=post.language,
-        posted_at=post.posted_at,
-        captured_at=captured_at,
-        edited_at=post.edited_at,
-        raw_payload=post.raw_payload,
-        payload_sha256=post.payload_sha256,
-        text_sha256=post.text_sha256,
-        request_url=post.request_url,
-        http_status=post.http_status,
-    )
+def _new_row(post: ScrapedPost, account: Account, captured_at: datetime) -> dict[str, object]:
+    """Column values of a new post: inserted with one executemany (the ORM costs ~1 ms a row)."""
+    return {
+        "account_id": account.id,
+        "asn_id": account.asn_id,
+        "platform": account.platform,
+        "platform_post_id": post.platform_post_id,
+        "kind": post.kind,
+        "original_post_id": post.original_post_id,
+        "url": post.url,
+        "text": post.text,
+        "quoted_text": post.quoted_text,
+        "language": post.language,
+        "posted_at": post.posted_at,
+        "captured_at": captured_at,
+        "edited_at": post.edited_at,
+        "deleted_at": None,
+        "text_purged_at": None,
+        "version": 1,
+        "raw_payload": post.raw_payload,
+        "payload_sha256": post.payload_sha256,
+        "text_sha256": post.text_sha256,
+        "request_url": post.request_url,
+        "http_status": post.http_status,
+        "scored_version": None,
+    }
 
 
 def _new_version(session: Session, row: Post, post: ScrapedPost, captured_at: datetime) -> None:
@@ -76,6 +81,7 @@ def _new_version(session: Session, row: Post, post: ScrapedPost, captured_at: da
     row.request_url, row.http_status, row.captured_at = post.request_url, post.http_status, captured_at
     row.edited_at = post.edited_at or captured_at
     row.scored_version = None
+    session.add(row)
 
 
 def upsert_posts(
@@ -84,26 +90,41 @@ def upsert_posts(
     unique = {p.platform_post_id: p for p in posts}  # a pinned post can appear twice on one page
     if not unique:
         return
+    # Only the columns needed to decide; a full row is loaded only when its text changed.
     existing = {
         row.platform_post_id: row
         for row in session.exec(
-            select(Post).where(Post.platform == account.platform, col(Post.platform_post_id).in_(list(unique)))
+            select(
+                Post.id,
+                Post.platform_post_id,
+                Post.account_id,
+                Post.text_sha256,
+                Post.deleted_at,
+                Post.text_purged_at,
+            ).where(Post.platform == account.platform, col(Post.platform_post_id).in_(list(unique)))
         )
     }
+    new_rows = []
+    reappeared = []
     for post_id, post in unique.items():
         row = existing.get(post_id)
         if row is None:
-            session.add(_new_row(post, account, captured_at))
-            outcome.new += 1
+            new_rows.append(_new_row(post, account, captured_at))
             continue
         if row.account_id != account.id:
             continue  # stored for another account (e.g. the same feed registered twice): leave it
         if row.deleted_at is not None:
-            row.deleted_at = None  # served again: it was hidden, not gone
+            reappeared.append(row.id)  # served again: it was hidden, not gone
         if row.text_purged_at is None and row.text_sha256 != post.text_sha256:
-            _new_version(session, row, post, captured_at)
-            outcome.changed += 1
-        session.add(row)
+            full = session.get(Post, row.id)
+            if full is not None:
+                _new_version(session, full, post, captured_at)
+                outcome.changed += 1
+    if new_rows:
+        session.execute(insert(Post), new_rows)
+        outcome.new += len(new_rows)
+    if reappeared:
+        session.execute(update(Post).where(col(Post.id).in_(reappeared)).values(deleted_at=None))
 
 
 def mark_deleted(
@@ -113,17 +134,16 @@ def mark_deleted(
     if result.window_start is None:
         return
     rows = session.exec(
-        select(Post).where(
+        select(Post.id, Post.platform_post_id).where(
             Post.account_id == account.id,
             col(Post.deleted_at).is_(None),
             col(Post.posted_at) > result.window_start,
         )
     )
-    for row in rows:
-        if row.platform_post_id not in result.seen_ids:
-            row.deleted_at = now
-            session.add(row)
-            outcome.deleted += 1
+    gone = [row.id for row in rows if row.platform_post_id not in result.seen_ids]
+    if gone:
+        session.execute(update(Post).where(col(Post.id).in_(gone)).values(deleted_at=now))
+        outcome.deleted += len(gone)
 
 
 def store_result(

@@ -101,8 +101,10 @@ class BlueskyScraper:
         return body, str(response.request.url), response.status_code
 
     async def fetch(self, client: PoliteClient, account: AccountRef, cursor: dict[str, Any]) -> FetchResult:
-        profile, _, _ = await self._get(client, "app.bsky.actor.getProfile", {"actor": account.handle})
-        did = mapped(lambda: str(profile["did"]))
+        did = account.platform_user_id  # a known DID saves a request and follows the person across renames
+        if not did:
+            profile, _, _ = await self._get(client, "app.bsky.actor.getProfile", {"actor": account.handle})
+            did = mapped(lambda: str(profile["did"]))
         known = parse_time(cursor.get("newest_at"))
         result = FetchResult(platform_user_id=did, cursor=dict(cursor))
         page_cursor: str | None = None

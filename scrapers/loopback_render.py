@@ -310,6 +310,8 @@ def _tweet(account: FakeAccount, post: FakePost) -> tuple[dict[str, Any], dict[s
 def x_tweets(account: FakeAccount, query: dict[str, str]) -> Response:
     if account.status == "private":
         return js(200, {"errors": [{"title": "Authorization Error", "detail": "Sorry, you are not authorized."}]})
+    if account.status != "ok":
+        return x_user(account, account.name)
     limit = max(5, min(int(query.get("max_results", 10)), 100))
     posts = account.visible()
     if "since_id" in query:

@@ -100,10 +100,12 @@ class XScraper:
 
     async def fetch(self, client: PoliteClient, account: AccountRef, cursor: dict[str, Any]) -> FetchResult:
         username = account.handle.removeprefix("@")
-        user, _, _ = await self._get(client, f"/2/users/by/username/{username}", {"user.fields": "protected"})
-        user_id = mapped(lambda: str(user["data"]["id"]))
-        if user["data"].get("protected"):
-            raise Private(f"X account @{username} is protected")
+        user_id = account.platform_user_id  # known: the lookup (a rate-limited call) is skipped
+        if not user_id:
+            user, _, _ = await self._get(client, f"/2/users/by/username/{username}", {"user.fields": "protected"})
+            user_id = mapped(lambda: str(user["data"]["id"]))
+            if user["data"].get("protected"):
+                raise Private(f"X account @{username} is protected")
         since = cursor.get("since_id")
         result = FetchResult(platform_user_id=user_id, cursor=dict(cursor))
         params: dict[str, Any] = {

@@ -199,3 +199,13 @@ def test_filters_and_collect_accounts(sqlite_engine: Engine, server: LoopbackSer
     assert summary.accounts_ok == 2 and summary.posts_new == 0
     with pytest.raises(ValueError, match="unknown platform"):
         collect_pass(sqlite_engine, settings, platform="myspace")
+
+
+def test_robots_disallow_gives_a_clear_status(sqlite_engine: Engine, server: LoopbackServer, tmp_path: Path) -> None:
+    server.world.robots_disallow.append("/pages/tertutup")
+    blocked = register(sqlite_engine, server, server.world.add_account("html", "tertutup", posts=2))
+    register(sqlite_engine, server, server.world.add_account("html", "terbuka", posts=2))
+    summary = collect_pass(sqlite_engine, loopback_settings(server, tmp_path))
+    assert (summary.accounts_ok, summary.failed, summary.posts_new) == (1, {"blocked_by_robots": 1}, 2)
+    assert "robots.txt" in (account(sqlite_engine, blocked.id).last_error or "")  # type: ignore[arg-type]
+    assert not [r for r in server.world.requests if r["path"] == "/pages/tertutup"]

@@ -170,3 +170,23 @@ def test_zeeschuimer_instagram_and_tiktok() -> None:
 def test_mapper_errors_become_bad_payload() -> None:
     with pytest.raises(BadPayload):
         mapped(bluesky.to_post, {"post": {"record": {}}})
+
+
+def test_zeeschuimer_x_item_retweet() -> None:
+    item = {
+        "source_platform": "twitter.com",
+        "source_url": "https://x.com/i/api/graphql/abc/UserTweets",
+        "data": {
+            "rest_id": "1850000000000000001",
+            "core": {"user_results": {"result": {"rest_id": "42", "legacy": {"screen_name": "Budi_ASN"}}}},
+            "legacy": {
+                "full_text": "RT @paslon1: Ayo ke TPS",
+                "created_at": "Wed Oct 30 08:00:00 +0000 2024",
+                "retweeted_status_result": {"result": {"rest_id": "1849999999999999999"}},
+            },
+        },
+    }
+    post = zeeschuimer.to_post(item)
+    assert (post.platform, post.author_handle, post.kind) == ("x", "budi_asn", "repost")
+    assert post.original_post_id == "1849999999999999999"
+    assert post.posted_at == datetime(2024, 10, 30, 8, 0, tzinfo=UTC)

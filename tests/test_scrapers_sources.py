@@ -209,3 +209,19 @@ async def test_html_page_without_selectors_is_not_configured(server: LoopbackSer
     async with PoliteClient(scrape_config(server, html_sources={})) as client:
         with pytest.raises(NotConfigured):
             await fetch(client, server, fake)
+
+
+@pytest.mark.parametrize("platform", ["bluesky", "x"])
+async def test_known_user_id_skips_the_lookup_and_still_sees_suspension(
+    platform: str, server: LoopbackServer, client: PoliteClient
+) -> None:
+    fake = server.world.add_account(platform, NAMES[platform], posts=3)
+    first = await fetch(client, server, fake)
+    ref = AccountRef(platform, server.handle_for(fake), first.platform_user_id)
+    before = len(server.world.requests)
+    again = await SCRAPERS[platform].fetch(client, ref, first.cursor)
+    assert again.platform_user_id == first.platform_user_id
+    assert len(server.world.requests) - before == 1  # the timeline only
+    fake.status = "suspended"
+    with pytest.raises(Suspended):
+        await SCRAPERS[platform].fetch(client, ref, first.cursor)
