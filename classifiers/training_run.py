@@ -43,6 +43,26 @@ def decide(probs: np.ndarray, threshold: float) -> list[str]:
     return [LABELS[s] if f else "netral" for s, f in zip(sides, flags, strict=True)]
 
 
+def choose_threshold(probs: np.ndarray, gold: list[int], min_precision: float = 0.95) -> float:
+    """The flag threshold with the best recall whose dev precision reaches `min_precision` (else best F1)."""
+    if not gold:
+        return 0.5
+    side = probs[:, 1] + probs[:, 2]
+    truth = np.asarray(gold) != 0
+    best: tuple[float, float] | None = None
+    best_f1 = (0.0, 0.5)
+    for t in np.round(np.arange(0.30, 0.991, 0.01), 2):
+        flagged = side >= t
+        tp = float((flagged & truth).sum())
+        precision = tp / flagged.sum() if flagged.sum() else 1.0
+        recall = tp / truth.sum() if truth.sum() else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        best_f1 = max(best_f1, (f1, float(t)))
+        if precision >= min_precision and (best is None or recall > best[0]):
+            best = (recall, float(t))
+    return best[1] if best else best_f1[1]
+
+
 def evaluate_rows(model: StanceModel, tokenizer: object, config: StanceConfig, rows: list[CorpusRow],
                   registry: RegistrySpec) -> dict[str, object]:  # fmt: skip
     if not rows:
@@ -60,7 +80,7 @@ def evaluate_rows(model: StanceModel, tokenizer: object, config: StanceConfig, r
 
 
 def run_training(models_dir: Path, base: Path, corpus: Path, registry: RegistrySpec, *, seed: int = 13,
-                 options: TrainOptions | None = None, num_layers: int = DEFAULT_LAYERS, threshold: float = 0.5,
+                 options: TrainOptions | None = None, num_layers: int = DEFAULT_LAYERS, threshold: float | None = None,
                  extra: list[Example] | None = None, progress: Progress | None = None) -> RunResult:  # fmt: skip
     options = options or TrainOptions(seed=seed)
     options.seed = seed
@@ -74,10 +94,13 @@ def run_training(models_dir: Path, base: Path, corpus: Path, registry: RegistryS
     model, tokenizer = load_base(base, num_layers)
     losses = fit(model, tokenizer, train_texts, train_labels, options, progress)
     config = StanceConfig(base=str(base.resolve()), num_layers=model.encoder.config.num_hidden_layers,
-                          max_length=options.max_length, threshold=threshold)  # fmt: skip
+                          max_length=options.max_length, threshold=threshold or 0.5)  # fmt: skip
     dev_marked = [mark(r.text, registry).text for r in split["dev"]]
     dev_logits = logits_for(model, tokenizer, dev_marked, options.max_length)
-    config.temperature = fit_temperature(dev_logits, [LABELS.index(r.label) for r in split["dev"]])
+    dev_gold = [LABELS.index(r.label) for r in split["dev"]]
+    config.temperature = fit_temperature(dev_logits, dev_gold)
+    if threshold is None:
+        config.threshold = choose_threshold(softmax(dev_logits, config.temperature), dev_gold)
     metrics: dict[str, object] = {
         "seed": seed, "options": asdict(options), "num_layers": config.num_layers, "temperature": config.temperature,
         "train_size": len(train_texts), "reviewer_examples": len(extra or []), "epoch_losses": losses,

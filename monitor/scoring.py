@@ -79,7 +79,7 @@ def train_model(settings: Settings, *, base: Path | None = None, seed: int = 13,
     return run_training(
         settings.models_dir, base or ensure_base(settings), DEFAULT_CORPUS, load_registry(DEFAULT_ELECTIONS),
         seed=seed, options=TrainOptions(seed=seed, max_length=settings.classifier.max_length, **options),  # type: ignore[arg-type]
-        threshold=settings.classifier.operating_threshold, extra=extra, progress=progress,
+        extra=extra, progress=progress,  # the version's own threshold is chosen on the dev split
     )  # fmt: skip
 
 

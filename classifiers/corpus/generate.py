@@ -6,7 +6,12 @@ Deterministic (seeded). Splits:
 - `heldout`: every post about the two held-back elections (their candidates never seen in training);
 - `test`: posts from templates that never appear in train/dev (about 18% of templates, chosen by hash),
   so the test split measures new phrasings, not memorised ones; frozen before any tuning;
-- `dev` / `train`: the rest, 15% / 85% at random.
+- `dev`: posts from another ~15% of templates (also unseen in training), so the temperature and the
+  operating threshold are fitted on new phrasings, as the model will meet them;
+- `train`: the rest.
+
+Corpus v2 appended rows from `templates_extra.py` (train/dev only) after the v1 rows; v1's rows, and so
+the frozen test split, are unchanged.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import random
 from pathlib import Path
 
 from classifiers.corpus.slots import fill, noisy
+from classifiers.corpus.templates_extra import EXTRA_DUKUNGAN, EXTRA_NETRAL, EXTRA_SERANGAN
 from classifiers.corpus.templates_neutral import NETRAL
 from classifiers.corpus.templates_support import DUKUNGAN, SERANGAN
 from classifiers.registry import RegistrySpec, load_registry
@@ -46,33 +52,69 @@ def all_templates() -> list[tuple[str, str, str]]:
     )
 
 
+def _bucket(text: str) -> int:
+    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16) % 100
+
+
 def is_test_template(text: str) -> bool:
-    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16) % 100 < 18
+    return _bucket(text) < 18
+
+
+def is_dev_template(text: str) -> bool:
+    return 18 <= _bucket(text) < 33
+
+
+def extra_templates() -> list[tuple[str, str, str]]:
+    return (
+        parse_templates(EXTRA_NETRAL, "netral")
+        + parse_templates(EXTRA_DUKUNGAN, "dukungan")
+        + parse_templates(EXTRA_SERANGAN, "serangan")
+    )
 
 
 def generate(registry: RegistrySpec, seed: int = SEED) -> list[dict[str, object]]:
     random.seed(seed)
     rng = random.Random(seed + 1)
-    rows: list[dict[str, object]] = []
     seen: set[str] = set()
-    for t_index, (label, kind, template) in enumerate(all_templates()):
+    rows = _rows(registry, all_templates(), rng, seen, offset=0)
+    for _ in rows:
+        rng.random()  # v1 drew one number per row here for its dev split; keep the stream identical
+    for row in rows:
+        template = all_templates()[int(row["template"])][2]  # type: ignore[call-overload]
+        row["split"] = _split(row, template)
+    # v2 supplement: never in test, so the frozen test split stays exactly as committed
+    extra = _rows(registry, extra_templates(), random.Random(seed + 2), seen, offset=len(all_templates()))
+    for row in extra:
+        template = extra_templates()[int(row["template"]) - len(all_templates())][2]  # type: ignore[call-overload]
+        row["split"] = "heldout" if row["election_id"] in HELDOUT_ELECTIONS else (
+            "dev" if is_dev_template(template) else "train")  # fmt: skip
+    rows += extra
+    for i, row in enumerate(rows):
+        row["id"] = f"netra-{i + 1:05d}"
+    keys = ["id", "text", "label", "election_id", "target", "kind", "post_kind", "split", "template"]
+    return [{k: r[k] for k in keys} for r in rows]
+
+
+def _split(row: dict[str, object], template: str) -> str:
+    if row["election_id"] in HELDOUT_ELECTIONS:
+        return "heldout"
+    if is_test_template(template):
+        return "test"
+    return "dev" if is_dev_template(template) else "train"
+
+
+def _rows(registry: RegistrySpec, templates: list[tuple[str, str, str]], rng: random.Random, seen: set[str],
+          offset: int) -> list[dict[str, object]]:  # fmt: skip
+    rows: list[dict[str, object]] = []
+    for t_index, (label, kind, template) in enumerate(templates):
         for _ in range(PER_TEMPLATE[label]):
             row = _one(registry, label, kind, template, rng)
             if row is None or row["text"] in seen:
                 continue
             seen.add(str(row["text"]))
-            row["template"] = t_index
+            row["template"] = t_index + offset
             rows.append(row)
-    for i, row in enumerate(rows):
-        row["id"] = f"netra-{i + 1:05d}"
-        if row["election_id"] in HELDOUT_ELECTIONS:
-            row["split"] = "heldout"
-        elif is_test_template(all_templates()[int(row["template"])][2]):  # type: ignore[arg-type]
-            row["split"] = "test"
-        else:
-            row["split"] = "dev" if rng.random() < 0.15 else "train"
-    keys = ["id", "text", "label", "election_id", "target", "kind", "post_kind", "split", "template"]
-    return [{k: r[k] for k in keys} for r in rows]
+    return rows
 
 
 def _one(registry: RegistrySpec, label: str, kind: str, template: str, rng: random.Random) -> dict[str, object] | None:

@@ -101,6 +101,8 @@ def fill(template: str, label: str, registry: RegistrySpec, e: ElectionSpec | No
         "ns": namesake(c) if c else "Pak Budi",
         "e": "".join(random.sample(EMOJI[label], k=random.choice([1, 1, 2]))),
     }
+    if "{nsfull}" in template and c:  # drawn only when used, so older templates' random stream is unchanged
+        values["nsfull"] = random.choice([c.names[0], *c.aliases])
     text = template
     for key, value in values.items():
         text = text.replace("{" + key + "}", value)

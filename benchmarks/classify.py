@@ -1,0 +1,87 @@
+"""Classifier throughput: the naive fp32 path against the optimised path, in one run.
+
+    .venv/bin/python benchmarks/classify.py [--model DIR] [--posts 1024] [--threads 2]
+
+- naive: fp32, posts in arrival order, every batch padded to max_length (the tutorial pipeline);
+- fp32-sorted: fp32, length-sorted batches, dynamic padding, inference_mode;
+- optimised: the same, on a dynamic int8-quantised copy (what `netra classify` and scoring use).
+Each path runs in its own process, so its peak memory (max RSS) is its own. Posts are the corpus's
+test + heldout splits, marked with the registry, cycled to --posts. Prints posts/s, ratio to naive,
+label agreement with fp32, and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import resource
+import time
+from pathlib import Path
+
+
+def _run(path: str, model_dir: str, texts: list[str], threads: int, batch: int, queue: mp.Queue) -> None:
+    import numpy as np
+    import torch
+
+    from classifiers.inference import load_classifier
+    from classifiers.model import PREFIX
+
+    torch.set_num_threads(threads)
+    clf = load_classifier(model_dir, optimised=path == "optimised", batch_size=batch, explain=False)
+    clf.probabilities(texts[:batch])  # warm-up
+    start = time.perf_counter()
+    if path == "naive":
+        out = []
+        with torch.no_grad():
+            for s in range(0, len(texts), batch):
+                enc = clf.tokenizer([PREFIX + t for t in texts[s : s + batch]], padding="max_length", truncation=True,
+                                    max_length=clf.config.max_length, return_tensors="pt")  # fmt: skip
+                out.append(clf.model(enc["input_ids"], enc["attention_mask"]).numpy())
+        labels = np.concatenate(out).argmax(1)
+    else:
+        labels = clf.probabilities(texts).argmax(1)
+    elapsed = time.perf_counter() - start
+    queue.put((path, len(texts) / elapsed, labels.tolist(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", help="A model version directory (default: the active one).")
+    parser.add_argument("--posts", type=int, default=1024)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=32)
+    args = parser.parse_args()
+
+    from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, load_corpus
+    from classifiers.matcher import mark
+    from classifiers.registry import load_registry
+    from classifiers.versions import active_dir
+    from monitor.config import get_settings
+
+    model_dir = Path(args.model) if args.model else active_dir(get_settings().models_dir)
+    if model_dir is None:
+        raise SystemExit("no active model: run `netra model train` first, or pass --model DIR")
+    registry = load_registry(DEFAULT_ELECTIONS)
+    rows = [r for r in load_corpus(DEFAULT_CORPUS) if r.split in {"test", "heldout"}]
+    texts = [mark(rows[i % len(rows)].text, registry).text for i in range(args.posts)]
+    ctx = mp.get_context("spawn")
+    results = {}
+    for path in ("naive", "fp32-sorted", "optimised"):
+        queue: mp.Queue = ctx.Queue()
+        proc = ctx.Process(target=_run, args=(path, str(model_dir), texts, args.threads, args.batch, queue))
+        proc.start()
+        name, rate, labels, rss = queue.get()
+        proc.join()
+        results[name] = (rate, labels, rss)
+    naive_rate, fp32_labels = results["naive"][0], results["fp32-sorted"][1]
+    mean_chars = sum(map(len, texts)) / len(texts)
+    print(f"model {model_dir.name}; {len(texts)} posts (mean {mean_chars:.0f} chars), batch {args.batch}, "
+          f"{args.threads} threads")  # fmt: skip
+    print(f"{'path':<12} {'posts/s':>9} {'x naive':>8} {'labels = fp32':>14} {'peak RSS MB':>12}")
+    for name, (rate, labels, rss) in results.items():
+        agree = sum(a == b for a, b in zip(labels, fp32_labels, strict=True)) / len(labels)
+        print(f"{name:<12} {rate:9.1f} {rate / naive_rate:8.2f} {agree:14.2%} {rss:12.0f}")
+
+
+if __name__ == "__main__":
+    main()
