@@ -174,3 +174,72 @@ def test_open_cases_tasks_on_two_workers_open_each_case_once(
     with Session(pg_engine) as s:
         pairs = s.exec(select(Case.asn_id, Case.original_key)).all()
         assert len(pairs) == len(set(pairs)) == 20  # post i: ASN i % 4, original i % 10 -> 20 distinct pairs
+
+
+@pytest.fixture(scope="module")
+def tiny_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir whose active model is the classifier's tiny randomly initialised one (seconds to build)."""
+    from classifiers.corpus.load import DEFAULT_ELECTIONS
+    from classifiers.registry import load_registry
+    from classifiers.train import TrainOptions
+    from classifiers.training_run import run_training
+    from tests.test_classifier_pipeline import small_corpus
+    from tests.utils.tiny_model import build_tiny_base
+
+    data_dir = tmp_path_factory.mktemp("data")
+    models = data_dir / "models"
+    base = build_tiny_base(models / "tiny-base")
+    options = TrainOptions(epochs=1, batch_size=16, train_layers=1, max_length=48)
+    run_training(models, base, small_corpus(data_dir / "c.jsonl"), load_registry(DEFAULT_ELECTIONS), options=options)
+    return data_dir
+
+
+def test_collect_score_and_open_cases_across_two_workers(
+    pg_engine: Engine, celery_env: dict[str, str], tmp_path: Path, tiny_data_dir: Path
+) -> None:
+    """The whole chain on workers: collect tasks queue scoring, scoring opens cases; each post scored once."""
+    from classifiers.corpus.load import DEFAULT_ELECTIONS
+    from classifiers.registry import load_registry
+    from monitor.db import session_scope
+    from monitor.elections import import_elections
+    from monitor.models import Score
+
+    with session_scope(pg_engine) as session:
+        import_elections(session, load_registry(DEFAULT_ELECTIONS))
+    with LoopbackServer() as loopback:
+        ids = _accounts(pg_engine, loopback, 12)
+        for fake in loopback.world.accounts.values():
+            loopback.world.add_post(fake, "Ayo coblos Andi Wijaya nomor 1, jangan pilih yang lain!")
+        env = celery_env | {
+            "NETRA_SCRAPERS": _scraper_env(loopback),
+            "NETRA_DATA_DIR": str(tiny_data_dir),
+            # The tiny model is untrained noise: low thresholds so that its guesses open cases.
+            "NETRA_CLASSIFIER__OPERATING_THRESHOLD": "0.0",
+            "NETRA_FLAGGING__UNTARGETED_THRESHOLD": "0.0",
+        }
+        runner = CeleryRunner(settings_from(env))
+        a = NetraProcess(["worker"], env, tmp_path, "worker-a")
+        b = NetraProcess(["worker"], env, tmp_path, "worker-b")
+        try:
+            for i in range(0, len(ids), 3):
+                runner.submit("collect_batch", account_ids=ids[i : i + 3])
+            total = 12 * (POSTS_PER_ACCOUNT + 1)
+
+            def done() -> bool:
+                with Session(pg_engine) as s:
+                    scored = s.exec(select(func.count()).where(Post.scored_version.is_not(None))).one()  # type: ignore[union-attr]
+                    unchecked = s.exec(select(func.count()).where(Score.flag_checked_at.is_(None))).one()  # type: ignore[union-attr]
+                return scored == total and unchecked == 0
+
+            wait_for(done, timeout=120, what="every post collected, scored and checked")
+        finally:
+            a.close()
+            b.close()
+            runner.shutdown()
+    with Session(pg_engine) as s:
+        scores = s.exec(select(Score.post_id, Score.model_version)).all()
+        assert len(scores) == len(set(scores)) == 12 * (POSTS_PER_ACCOUNT + 1)  # one score per post and version
+        cases = s.exec(select(Case.asn_id, Case.original_key)).all()
+        assert cases and len(cases) == len(set(cases))
+        in_cases = s.exec(select(Case.post_id)).all() + s.exec(select(CasePost.post_id)).all()
+        assert len(in_cases) == len(set(in_cases))
