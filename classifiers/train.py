@@ -17,7 +17,7 @@ Progress = Callable[[int, int], None]  # (steps done, total steps)
 
 @dataclass
 class TrainOptions:
-    epochs: int = 6
+    epochs: int = 5
     train_layers: int = 2  # the top layers fine-tuned; the rest (and the embeddings) stay frozen
     batch_size: int = 32
     lr: float = 6e-5

@@ -77,7 +77,7 @@ def base_cmd(
 @model_app.command("train")
 def train_cmd(
     seed: int = typer.Option(13, "--seed", help="Random seed (data order, dropout, head init)."),
-    epochs: int = typer.Option(6, "--epochs", min=1),
+    epochs: int = typer.Option(5, "--epochs", min=1),
     train_layers: int = typer.Option(2, "--train-layers", min=1, help="Top encoder layers to fine-tune."),
     reviews: bool = typer.Option(True, "--reviews/--no-reviews", help="Add reviewers' decided cases from the DB."),
 ) -> None:
