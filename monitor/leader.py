@@ -22,7 +22,7 @@ from typing import IO, Protocol
 import psycopg
 from sqlalchemy.engine import make_url
 
-__all__ = ["FileLeader", "Leader", "PgLeader", "lock_key", "make_leader"]
+__all__ = ["FileLeader", "Leader", "PgLeader", "advisory_key", "lock_key", "make_leader"]
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +33,16 @@ class Leader(Protocol):
     def release(self) -> None: ...
 
 
-def lock_key(database_url: str) -> int:
-    """A signed 64-bit key per database URL (schema included), so deployments sharing a server differ."""
+def advisory_key(namespace: str, database_url: str) -> int:
+    """A signed 64-bit advisory-lock key per purpose and database URL (schema included)."""
     url = make_url(database_url).render_as_string(hide_password=True)
-    digest = hashlib.sha256(f"netra-scheduler:{url}".encode()).digest()
+    digest = hashlib.sha256(f"{namespace}:{url}".encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def lock_key(database_url: str) -> int:
+    """The scheduler's key: deployments (or test schemas) sharing a server get different keys."""
+    return advisory_key("netra-scheduler", database_url)
 
 
 def _libpq_url(database_url: str) -> str:
