@@ -17,6 +17,7 @@ from scrapers.base import (
     parse_time,
 )
 from scrapers.http import PoliteClient
+from scrapers.paging import Walk, fill, walk_timeline
 
 _REPOST = "app.bsky.feed.defs#reasonRepost"
 _ERRORS = {
@@ -105,31 +106,41 @@ class BlueskyScraper:
         if not did:
             profile, _, _ = await self._get(client, "app.bsky.actor.getProfile", {"actor": account.handle})
             did = mapped(lambda: str(profile["did"]))
-        known = parse_time(cursor.get("newest_at"))
+        known = cursor.get("newest_at")
         result = FetchResult(platform_user_id=did, cursor=dict(cursor))
-        page_cursor: str | None = None
-        newest: datetime | None = known
-        oldest: datetime | None = None
-        for _ in range(client.config.max_pages_per_account):
+
+        async def walk(token: Any, until: Any, budget: int) -> Walk:
+            return await self._walk(client, did, token, parse_time(until), budget)
+
+        head, older, gaps = await walk_timeline(
+            walk, known, cursor.get("gaps", []), client.config.max_pages_per_account
+        )
+        fill(result, head, older, gaps)
+        times = [p.posted_at for p in head.posts if p.posted_at]
+        if times:
+            result.cursor["newest_at"] = max([*times, *([parse_time(known)] if known else [])]).isoformat()
+        return result
+
+    async def _walk(
+        self, client: PoliteClient, did: str, token: str | None, until: datetime | None, budget: int
+    ) -> Walk:
+        walk = Walk(next_token=token)
+        for _ in range(budget):
             params: dict[str, Any] = {"actor": did, "limit": min(client.config.page_size, 100)}
-            if page_cursor:
-                params["cursor"] = page_cursor
+            if walk.next_token:
+                params["cursor"] = walk.next_token
             body, url, status = await self._get(client, "app.bsky.feed.getAuthorFeed", params)
+            walk.pages += 1
             if not isinstance(body, dict) or not isinstance(body.get("feed"), list):
                 raise BadPayload(f"getAuthorFeed answer has no feed list: {url}")
-            reached_known = False
             for item in body["feed"]:
                 post = mapped(to_post, item, request_url=url, http_status=status)
-                result.posts.append(post)
-                result.seen_ids.add(post.platform_post_id)
-                if post.posted_at:
-                    newest = max(newest, post.posted_at) if newest else post.posted_at
-                    oldest = min(oldest, post.posted_at) if oldest else post.posted_at
-                    reached_known = reached_known or (known is not None and post.posted_at <= known)
-            page_cursor = body.get("cursor")
-            if reached_known or not page_cursor or not body["feed"]:
+                walk.posts.append(post)
+                if until is not None and post.posted_at is not None and post.posted_at <= until:
+                    walk.reached = True
+            walk.next_token = body.get("cursor")
+            if not walk.next_token or not body["feed"]:
+                walk.reached = True
+            if walk.reached:
                 break
-        result.window_start = oldest
-        if newest:
-            result.cursor["newest_at"] = newest.isoformat()
-        return result
+        return walk

@@ -19,6 +19,7 @@ from scrapers.base import (
     parse_time,
 )
 from scrapers.http import PoliteClient
+from scrapers.paging import Walk, fill, walk_timeline
 
 
 def html_to_text(html: str) -> str:
@@ -102,28 +103,42 @@ class MastodonScraper:
         if profile.get("suspended"):
             raise Suspended(f"Mastodon account {account.handle} is suspended")
         account_id = str(profile["id"])
-        known = int(cursor["newest_id"]) if str(cursor.get("newest_id", "")).isdigit() else None
+        known = str(cursor["newest_id"]) if str(cursor.get("newest_id", "")).isdigit() else None
         result = FetchResult(platform_user_id=account_id, cursor=dict(cursor))
-        params: dict[str, Any] = {"limit": min(client.config.page_size, 40)}
-        newest, oldest = known, None
-        for _ in range(client.config.max_pages_per_account):
-            page, response = await self._get(client, f"{base}/api/v1/accounts/{account_id}/statuses", params)
+        url = f"{base}/api/v1/accounts/{account_id}/statuses"
+
+        async def walk(token: Any, until: Any, budget: int) -> Walk:
+            return await self._walk(client, url, token, int(until) if until else None, budget)
+
+        head, older, gaps = await walk_timeline(
+            walk, known, cursor.get("gaps", []), client.config.max_pages_per_account
+        )
+        fill(result, head, older, gaps)
+        if head.newest is not None:
+            result.cursor["newest_id"] = str(max(head.newest, int(known or 0)))
+        return result
+
+    async def _walk(self, client: PoliteClient, url: str, token: int | None, until: int | None, budget: int) -> Walk:
+        walk = Walk(next_token=token)
+        for _ in range(budget):
+            params: dict[str, Any] = {"limit": min(client.config.page_size, 40)}
+            if walk.next_token:
+                params["max_id"] = walk.next_token
+            page, response = await self._get(client, url, params)
+            walk.pages += 1
             if not isinstance(page, list):
                 raise BadPayload(f"statuses answer is not a list: {response.request.url}")
+            ids = []
             for status in page:
                 post = mapped(to_post, status, request_url=str(response.request.url), http_status=response.status_code)
-                result.posts.append(post)
-                result.seen_ids.add(post.platform_post_id)
-                local_id = int(status["id"])
-                newest = max(newest or local_id, local_id)
-                if post.posted_at:
-                    oldest = min(oldest, post.posted_at) if oldest else post.posted_at
-            next_link = response.links.get("next", {}).get("url")
-            ids = [int(s["id"]) for s in page]
-            if not page or not next_link or (known is not None and min(ids) <= known):
+                walk.posts.append(post)
+                ids.append(int(status["id"]))
+            if ids:
+                walk.newest = max(walk.newest or 0, *ids)
+                walk.next_token = min(ids)
+            walk.reached = bool(until is not None and ids and min(ids) <= until)
+            if not ids or "next" not in response.links:
+                walk.reached = True
+            if walk.reached:
                 break
-            params = {"limit": params["limit"], "max_id": min(ids)}
-        result.window_start = oldest
-        if newest is not None:
-            result.cursor["newest_id"] = str(newest)
-        return result
+        return walk

@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup, Tag
 
 from scrapers.base import AccountRef, BadPayload, FetchResult, NotFound, ScrapedPost, ScrapeError, parse_time
 from scrapers.http import PoliteClient, conditional_headers, validators
+from scrapers.paging import Walk, fill, walk_timeline
 
 
 def _text(node: Tag | None) -> str:
@@ -72,17 +73,43 @@ class TelegramScraper:
     async def fetch(self, client: PoliteClient, account: AccountRef, cursor: dict[str, Any]) -> FetchResult:
         channel = account.handle.removeprefix("@")
         base = f"{client.config.telegram_url.rstrip('/')}/s/{channel}"
-        known = int(cursor.get("newest_id", 0) or 0)
+        known = int(cursor.get("newest_id", 0) or 0) or None
         result = FetchResult(platform_user_id=channel, cursor=dict(cursor))
-        before: int | None = None
-        newest, oldest = known, None
-        for page_no in range(client.config.max_pages_per_account):
-            headers = conditional_headers(cursor) if page_no == 0 else {}
-            params = {"before": before} if before else None
-            response = await client.get(base, params=params, headers=headers)
+
+        async def walk(token: Any, until: Any, budget: int) -> Walk:
+            headers = conditional_headers(cursor) if token is None else {}
+            return await self._walk(client, base, channel, token, until, budget, headers)
+
+        head, older, gaps = await walk_timeline(
+            walk, known, cursor.get("gaps", []), client.config.max_pages_per_account
+        )
+        if head.not_modified and not older:
+            result.not_modified = True
+            return result
+        fill(result, head, older, gaps)
+        result.cursor.update(head.validators)
+        if head.newest:
+            result.cursor["newest_id"] = max(head.newest, known or 0)
+        return result
+
+    async def _walk(
+        self,
+        client: PoliteClient,
+        base: str,
+        channel: str,
+        token: int | None,
+        until: int | None,
+        budget: int,
+        headers: dict[str, str],
+    ) -> Walk:
+        walk = Walk(next_token=token)
+        for _ in range(budget):
+            params = {"before": walk.next_token} if walk.next_token else None
+            response = await client.get(base, params=params, headers=headers if walk.pages == 0 else {})
+            walk.pages += 1
             if response.status_code == 304:
-                result.not_modified = True
-                return result
+                walk.not_modified = walk.reached = True
+                break
             if response.status_code in (301, 302, 404):
                 raise NotFound(f"Telegram channel {channel!r} has no public web preview (HTTP {response.status_code})")
             if response.status_code >= 400:
@@ -90,24 +117,20 @@ class TelegramScraper:
             html = response.text
             if "tgme_channel_history" not in html and "tgme_widget_message" not in html:
                 raise BadPayload(f"not a channel preview page: {response.request.url}")
-            if page_no == 0:
-                result.cursor.update(validators(response))
-            blocks = message_blocks(html)
+            if walk.pages == 1 and token is None:
+                walk.validators = validators(response)
             ids: list[int] = []
-            for block in blocks:
+            for block in message_blocks(html):
                 post = to_post(block, request_url=str(response.request.url), http_status=response.status_code)
-                number = int(post.platform_post_id.rsplit("/", 1)[1])
-                ids.append(number)
-                result.posts.append(post)
-                result.seen_ids.add(post.platform_post_id)
-                newest = max(newest, number)
-                if post.posted_at:
-                    oldest = min(oldest, post.posted_at) if oldest else post.posted_at
+                ids.append(int(post.platform_post_id.rsplit("/", 1)[1]))
+                walk.posts.append(post)
+            if ids:
+                walk.newest = max(walk.newest or 0, *ids)
+                walk.next_token = min(ids)
+            walk.reached = bool(until is not None and ids and min(ids) <= until)
             # The page links to older messages ("data-before") only while there are some.
-            if not ids or min(ids) <= known or min(ids) <= 1 or "data-before=" not in html:
+            if not ids or min(ids) <= 1 or "data-before=" not in html:
+                walk.reached = True
+            if walk.reached:
                 break
-            before = min(ids)
-        result.window_start = oldest
-        if newest:
-            result.cursor["newest_id"] = newest
-        return result
+        return walk

@@ -19,6 +19,7 @@ from scrapers.base import (
     parse_time,
 )
 from scrapers.http import PoliteClient
+from scrapers.paging import Walk, fill, walk_timeline
 
 TWEET_FIELDS = "created_at,lang,author_id,referenced_tweets,edit_history_tweet_ids,conversation_id"
 
@@ -108,16 +109,36 @@ class XScraper:
                 raise Private(f"X account @{username} is protected")
         since = cursor.get("since_id")
         result = FetchResult(platform_user_id=user_id, cursor=dict(cursor))
+
+        async def walk(token: Any, until: Any, budget: int) -> Walk:
+            return await self._walk(client, user_id, username, token, until, budget)
+
+        head, older, gaps = await walk_timeline(
+            walk, since, cursor.get("gaps", []), client.config.max_pages_per_account
+        )
+        fill(result, head, older, gaps)
+        if since:
+            result.window_start = None  # a since_id query lists new tweets only: it says nothing of deletions
+        if head.newest:
+            result.cursor["since_id"] = str(max(head.newest, int(since or 0)))
+        return result
+
+    async def _walk(
+        self, client: PoliteClient, user_id: str, username: str, token: str | None, until: str | None, budget: int
+    ) -> Walk:
+        walk = Walk(next_token=token)
         params: dict[str, Any] = {
             "max_results": max(5, min(client.config.page_size, 100)),
             "tweet.fields": TWEET_FIELDS,
             "expansions": "referenced_tweets.id",
         }
-        if since:
-            params["since_id"] = since
-        newest = int(since) if since else 0
-        for _ in range(client.config.max_pages_per_account):
+        if until:
+            params["since_id"] = until  # the API stops at it: the end of the results is "reached"
+        for _ in range(budget):
+            if walk.next_token:
+                params["pagination_token"] = walk.next_token
             body, url, status = await self._get(client, f"/2/users/{user_id}/tweets", params)
+            walk.pages += 1
             if not isinstance(body, dict) or not isinstance(body.get("data", []), list):
                 raise BadPayload(f"users/:id/tweets answer has no data list: {url}")
             included = {str(t["id"]): t for t in (body.get("includes") or {}).get("tweets", [])}
@@ -131,16 +152,10 @@ class XScraper:
                     request_url=url,
                     http_status=status,
                 )
-                result.posts.append(post)
-                result.seen_ids.add(post.platform_post_id)
-                newest = max(newest, int(post.platform_post_id))
-            token = (body.get("meta") or {}).get("next_token")
-            if not token:
+                walk.posts.append(post)
+                walk.newest = max(walk.newest or 0, int(post.platform_post_id))
+            walk.next_token = (body.get("meta") or {}).get("next_token")
+            if not walk.next_token:
+                walk.reached = True
                 break
-            params["pagination_token"] = token
-        times = [p.posted_at for p in result.posts if p.posted_at]
-        # A since_id query only lists new tweets: it says nothing about older ones being deleted.
-        result.window_start = min(times) if times and not since else None
-        if newest:
-            result.cursor["since_id"] = str(newest)
-        return result
+        return walk

@@ -209,3 +209,31 @@ def test_robots_disallow_gives_a_clear_status(sqlite_engine: Engine, server: Loo
     assert (summary.accounts_ok, summary.failed, summary.posts_new) == (1, {"blocked_by_robots": 1}, 2)
     assert "robots.txt" in (account(sqlite_engine, blocked.id).last_error or "")  # type: ignore[arg-type]
     assert not [r for r in server.world.requests if r["path"] == "/pages/tertutup"]
+
+
+@pytest.mark.parametrize(
+    ("platform", "name", "burst"),
+    [
+        ("bluesky", "budi.bsky.social", 30),
+        ("mastodon", "budi@mastodon.test", 30),
+        ("x", "budi_asn", 30),
+        ("telegram", "dinascontoh", 100),
+    ],
+)
+def test_a_burst_longer_than_the_page_budget_is_caught_up_not_skipped(
+    sqlite_engine: Engine, server: LoopbackServer, tmp_path: Path, platform: str, name: str, burst: int
+) -> None:
+    fake = server.world.add_account(platform, name, posts=3)
+    registered = register(sqlite_engine, server, fake)
+    settings = loopback_settings(server, tmp_path)  # at most 4 pages a pass
+    collect_pass(sqlite_engine, settings)
+    for n in range(burst):
+        server.world.add_post(fake, f"Beruntun {n}")
+    second = collect_pass(sqlite_engine, settings)
+    assert 0 < second.posts_new < burst  # the budget ran out: the rest is a gap in the cursor
+    assert json.loads(account(sqlite_engine, registered.id).cursor or "{}")["gaps"]  # type: ignore[arg-type]
+    third = collect_pass(sqlite_engine, settings)
+    assert second.posts_new + third.posts_new == burst
+    assert len(posts_of(sqlite_engine, registered.id)) == 3 + burst  # type: ignore[arg-type]
+    assert "gaps" not in json.loads(account(sqlite_engine, registered.id).cursor or "{}")  # type: ignore[arg-type]
+    assert collect_pass(sqlite_engine, settings).posts_deleted == 0
