@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from review_ui.messages import EN, ID
+import re
+
+from review_ui.messages import EN, ERRORS_ID, ID
 
 LANGS = ("id", "en")
 DEFAULT_LANG = "id"
@@ -20,3 +22,15 @@ def pick_lang(query_lang: str | None, cookie_lang: str | None) -> str:
         if candidate in LANGS:
             return candidate
     return DEFAULT_LANG
+
+
+def translate_error(lang: str, message: str) -> str:
+    """Service errors are English sentences; show the Indonesian one where the catalog has it."""
+    if lang != "id":
+        return message
+    if message in ERRORS_ID:
+        return ERRORS_ID[message]
+    match = re.fullmatch(r"cannot (.+) a case whose status is (\w+)", message)
+    if match:
+        return f"Tindakan ini tidak dapat dilakukan pada kasus berstatus {translate(lang, f'status_{match.group(2)}')}."
+    return message

@@ -353,3 +353,15 @@ EN: dict[str, str] = {
     "action_done": "Action recorded. Status: {status}.",
     "no_selection": "Select at least one case.",
 }
+
+ERRORS_ID: dict[str, str] = {
+    "a reason is required": "Alasan wajib diisi.",
+    "a second, different reviewer must confirm this case": "Kasus ini harus dikonfirmasi oleh peninjau kedua yang berbeda.",
+    "the ASN's answer is required": "Jawaban ASN wajib diisi.",
+    "assign to an active admin or supervisor": "Tugaskan ke admin atau pengawas yang aktif.",
+    "that supervisor belongs to another agency": "Pengawas tersebut berasal dari instansi lain.",
+    "decision date must be YYYY-MM-DD": "Tanggal keputusan harus berformat TTTT-BB-HH.",
+    "category must be one of: kode_etik, disiplin": "Pilih jenis pelanggaran: kode etik atau disiplin.",
+    "forward to one of: bawaslu, bkn": "Pilih tujuan: Bawaslu atau BKN.",
+    "auditors have read-only access": "Auditor hanya memiliki akses baca.",
+}

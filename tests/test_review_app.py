@@ -103,7 +103,9 @@ def test_action_without_reason_is_refused(world: World) -> None:
     token = csrf_of(client, "/cases")
     response = client.post(f"/cases/{world.cases_a[0]}/dismiss", data={"csrf_token": token, "reason": "  "})
     assert response.status_code == 303
-    assert "reason is required" in client.get(response.headers["location"]).text
+    assert "Alasan wajib diisi." in client.get(response.headers["location"]).text
+    english = client.post(f"/cases/{world.cases_a[0]}/dismiss?lang=en", data={"csrf_token": token, "reason": ""})
+    assert "a reason is required" in client.get(english.headers["location"]).text
     with Session(world.engine) as s:
         assert s.get(Case, world.cases_a[0]).status == "open"
 

@@ -12,7 +12,7 @@ from monitor import case_actions as act
 from monitor.cases import Viewer
 from monitor.evidence import build_evidence_pack
 from review_ui.deps import db, viewer
-from review_ui.i18n import translate
+from review_ui.i18n import translate, translate_error
 from review_ui.render import flash, lang_of
 from review_ui.security import csrf_protect
 
@@ -27,7 +27,7 @@ def _done(request: Request, session: Session, result: act.ActionResult) -> Redir
 
 
 def _failed(request: Request, case_id: int, exc: act.ActionError) -> RedirectResponse:
-    flash(request, str(exc), "error")
+    flash(request, translate_error(lang_of(request), str(exc)), "error")
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
@@ -94,7 +94,7 @@ def bulk_dismiss(
     try:
         done, skipped = act.bulk_dismiss(session, v, case_ids, reason=reason)
     except act.ActionError as exc:
-        flash(request, str(exc), "error")
+        flash(request, translate_error(lang, str(exc)), "error")
         return RedirectResponse(back, status_code=303)
     session.commit()
     flash(request, translate(lang, "bulk_done", n=len(done), m=len(skipped)))
