@@ -7,11 +7,14 @@ import zipfile
 
 import pytest
 from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from monitor.audit import verify
+from monitor.config import Settings
 from monitor.models import Case
+from review_ui.app import create_app
 from tests.utils.review import World, csrf_of, login, make_client, seed_world
 
 
@@ -141,3 +144,14 @@ def test_api_with_basic_auth(world: World) -> None:
     assert client.post(f"/api/cases/{world.cases_a[0]}/dismiss", json={"reason": "lagi"}, auth=auth).status_code == 409
     assert client.get("/api/cases", auth=(world.emails["sup_a"], "salah")).status_code == 401
     assert "/api/cases" in client.get("/api/openapi.json").json()["paths"]
+
+
+def test_secure_cookie_over_https(world: World) -> None:
+    settings = Settings(secret_key="test-secret-key-0123456789", base_url="https://netra.example.go.id")
+    client = TestClient(create_app(settings, world.engine), base_url="https://testserver", follow_redirects=False)
+    response = client.get("/login")
+    assert "secure" in response.headers["set-cookie"].lower()
+    assert (
+        response.headers["x-frame-options"] == "DENY"
+        and "script-src 'self'" in response.headers["content-security-policy"]
+    )

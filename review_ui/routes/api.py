@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from monitor import case_actions as act
-from monitor.audit import verify
+from monitor.audit import record, verify
 from monitor.cases import Viewer, count_by_status, get_case, queue
 from monitor.evidence import build_evidence_pack
 from review_ui.deps import audit_readers, db, viewer
@@ -105,6 +105,8 @@ def case_detail(case_id: int, v: Viewer = Depends(viewer), session: Session = De
 @router.get("/cases/{case_id}/evidence.zip", summary="The evidence pack (ZIP)", response_class=Response)
 def evidence(case_id: int, v: Viewer = Depends(viewer), session: Session = Depends(db)) -> Response:
     pack, digest = build_evidence_pack(session, v, case_id)
+    record(session, v.email, "case.evidence_download", "case", str(case_id), {"sha256": digest, "via": "api"})
+    session.commit()
     return Response(pack, media_type="application/zip", headers={"X-Evidence-SHA256": digest})
 
 
