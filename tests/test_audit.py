@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from sqlalchemy import Engine, text
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from monitor.audit import GENESIS, record, verify
+from monitor.db import make_engine, upgrade
 from monitor.models import AuditLog
 
 
@@ -37,3 +40,23 @@ def test_deleted_entry_breaks_the_next_link(engine: Engine) -> None:
         broken = verify(session)
         assert broken is not None and broken.id == ids[2] and "prev_hash" in broken.reason
         assert session.get(AuditLog, ids[3]) is not None
+
+
+def test_concurrent_writers_keep_one_chain(pg_schema_url: str) -> None:
+    """Writers in parallel transactions (web page, daemon, CLI) never fork the chain on PostgreSQL."""
+    engine = make_engine(pg_schema_url)
+    upgrade(engine)
+
+    def writer(n: int) -> None:
+        for i in range(20):
+            with Session(engine) as session:
+                record(session, f"w{n}@x.id", "case.dismiss", "case", i, {"writer": n})
+                session.commit()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(writer, range(4)))
+    with Session(engine) as session:
+        assert verify(session) is None
+        rows = session.exec(select(AuditLog).order_by(AuditLog.id)).all()
+        assert len(rows) == 80 and len({r.prev_hash for r in rows}) == 80  # a line, not a tree
+    engine.dispose()

@@ -155,3 +155,17 @@ def test_secure_cookie_over_https(world: World) -> None:
         response.headers["x-frame-options"] == "DENY"
         and "script-src 'self'" in response.headers["content-security-policy"]
     )
+
+
+def test_queue_pages_through_every_case_once(sqlite_engine: Engine) -> None:
+    world = seed_world(sqlite_engine, n_cases=55)
+    client = login(make_client(sqlite_engine), world.emails["sup_a"])
+    seen: list[str] = []
+    path: str | None = "/cases?sort=deadline"
+    while path:
+        soup = BeautifulSoup(client.get(path).text, "html.parser")
+        seen += [row["data-href"] for row in soup.select("tr.row")]
+        link = soup.select_one('a[rel="next"]')
+        path = link["href"] if link else None
+    assert len(seen) == 55 and set(seen) == {f"/cases/{i}" for i in world.cases_a}
+    assert client.get("/cases?after=not-a-cursor").status_code == 400
