@@ -132,6 +132,18 @@ def test_review_flow_in_chromium(browser: Browser, sqlite_engine: Engine, tmp_pa
         page.keyboard.type("Berita biasa, bukan ajakan memilih.")
         page.click("#form-dismiss button[type=submit]")
         expect(page.locator(".case-head .status")).to_have_text("Ditolak (bukan pelanggaran)")
+
+        # Bulk dismiss: x selects the current row, one reason for all selected.
+        page.goto(f"{base}/cases")
+        page.keyboard.press("j")
+        page.keyboard.press("x")
+        expect(page.locator("tr.row.selected input[type=checkbox]")).to_be_checked()
+        page.fill("#bulk input[name=reason]", "Duplikat dari kasus lain.")
+        page.click("#bulk button.danger")
+        expect(page.locator(".flash.ok")).to_contain_text("1 kasus ditolak")
+        page.click("text=English")
+        expect(page.locator("h1")).to_have_text("Case queue")
+        page.click("text=Bahasa Indonesia")
         _logout(page)
 
         # The admin sees the dashboard and checks the audit chain.

@@ -34,11 +34,21 @@
       else if (e.key === "o" || e.key === "Enter") { openCase(""); }
       else if (e.key === "c") { openCase("#confirm"); }
       else if (e.key === "d") { openCase("#dismiss"); }
+      else if (e.key === "x" && current >= 0) {
+        var box = rows[current].querySelector("input[type=checkbox]");
+        if (box) box.checked = !box.checked;
+      }
     } else if (e.key === "c" || e.key === "d") {
       focusAction(e.key === "c" ? "confirm" : "dismiss");
       e.preventDefault();
     }
   });
+  var all = document.getElementById("select-all");
+  if (all) {
+    all.addEventListener("change", function () {
+      rows.forEach(function (r) { var b = r.querySelector("input[type=checkbox]"); if (b) b.checked = all.checked; });
+    });
+  }
   rows.forEach(function (r, i) {
     r.addEventListener("click", function (e) {
       if (e.target.closest("a, input, button, label")) return;
