@@ -163,6 +163,9 @@ def run_once(
             "NETRA_BROKER_URL": REDIS_URL, "NETRA_CELERY__QUEUE": queue, "NETRA_CELERY__KEY_PREFIX": prefix,
             "NETRA_CELERY__CONCURRENCY": "1", "NETRA_SCRAPERS": json.dumps(scrapers), "NETRA_LOG_LEVEL": "INFO",
         }  # fmt: skip
+        if args.threshold is not None:
+            env["NETRA_CLASSIFIER__OPERATING_THRESHOLD"] = str(args.threshold)
+            env["NETRA_FLAGGING__UNTARGETED_THRESHOLD"] = str(args.threshold)
         logs = Path(tempfile.mkdtemp(prefix="netra-bench-logs-"))
         procs = [NetraProcess(["worker"], env, logs, f"worker{i}") for i in range(workers)]
         wait_for(lambda: all("ready" in p.text() for p in procs), timeout=120, what="workers ready")
@@ -216,12 +219,18 @@ def main() -> None:
     parser.add_argument("--model", choices=["default", "tiny"], default="default")
     parser.add_argument("--data-dir", default=None, help="where the model lives (default ./netra-data)")
     parser.add_argument("--timeout", type=float, default=3 * 3600)
+    parser.add_argument(
+        "--threshold", type=float, default=None,
+        help="operating and untargeted thresholds for the workers (default: the settings; 0.0 with --model tiny, "
+        "whose untrained guesses would otherwise never open a case)",
+    )  # fmt: skip
     args = parser.parse_args()
     accounts = max(1, args.posts // args.per_account)
     args.posts = accounts * args.per_account
     data_dir = Path(args.data_dir or ROOT / "netra-data").resolve()
     if args.model == "tiny":
         data_dir = Path(tempfile.mkdtemp(prefix="netra-bench-model-"))
+        args.threshold = 0.0 if args.threshold is None else args.threshold
     t0 = time.perf_counter()
     version = prepare_model(data_dir, args.model)
     print(f"model {version} ({args.model}) ready in {time.perf_counter() - t0:.1f} s")
