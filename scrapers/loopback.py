@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from scrapers import loopback_pages as pages
 from scrapers import loopback_render as render
+from scrapers import loopback_x as xapi
 from scrapers.loopback_state import FakeAccount, World
 
 __all__ = ["FakeAccount", "LoopbackServer", "World"]
@@ -149,12 +150,12 @@ class _Server(ThreadingHTTPServer):
                     401, {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}
                 )
             if seg[1:4] == ["users", "by", "username"] and len(seg) == 5:
-                return render.x_user(world.get("x", seg[4].lower()), seg[4])
+                return xapi.x_user(world.get("x", seg[4].lower()), seg[4])
             if seg[1] == "users" and len(seg) == 4 and seg[3] == "tweets":
                 account = world.by_id.get(seg[2])
                 if account is None:
                     return render.js(200, {"errors": [{"title": "Not Found Error", "detail": "Could not find user"}]})
-                return render.x_tweets(account, query)
+                return xapi.x_tweets(account, query)
         if seg[0] == "pages" and len(seg) == 2:
             account = world.get("html", seg[1])
             if account is None:
