@@ -15,7 +15,8 @@ from datetime import date
 from sqlmodel import Session, select
 
 from monitor.audit import record
-from monitor.cases import ACTIVE_STATUSES, CaseNotFound, Viewer, first_confirmer, scoped_case
+from monitor.case_detail import first_confirmer
+from monitor.cases import ACTIVE_STATUSES, CaseNotFound, Viewer, scoped_case
 from monitor.models import Case, CaseStatus, ReviewAction, Role, User, utcnow
 
 __all__ = [

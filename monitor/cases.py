@@ -1,5 +1,5 @@
-"""Reading cases: who may see what (agency scope), the queue with filters and keyset pagination,
-counts per status, and everything the case page shows. Actions live in `monitor.case_actions`.
+"""Reading cases: who may see what (agency scope), the queue with filters and keyset pagination, and
+counts per status. One case in full: `monitor.case_detail`; actions: `monitor.case_actions`.
 """
 
 from __future__ import annotations
@@ -18,26 +18,22 @@ from monitor.models import (
     Agency,
     Asn,
     Case,
-    CasePost,
     CaseStatus,
     Post,
-    ReviewAction,
     Role,
-    Score,
     User,
     utcnow,
 )
 
 __all__ = [
     "ACTIVE_STATUSES",
-    "CaseDetail",
     "CaseFilters",
     "CaseNotFound",
     "QueuePage",
     "QueueRow",
     "Viewer",
     "count_by_status",
-    "get_case",
+    "filter_options",
     "queue",
     "scoped_case",
 ]
@@ -247,62 +243,6 @@ def scoped_case(session: Session, viewer: Viewer, case_id: int) -> Case:
     if case is None or (viewer.scope is not None and case.agency_id != viewer.scope):
         raise CaseNotFound(case_id)
     return case
-
-
-@dataclass
-class CaseDetail:
-    case: Case
-    post: Post
-    asn: Asn
-    agency: Agency
-    score: Score | None
-    joined_posts: list[Post]
-    earlier_cases: list[Case]
-    actions: list[tuple[ReviewAction, str]]  # the action and the reviewer's name
-    assignee: User | None
-    first_confirmer_id: int | None
-
-
-def get_case(session: Session, viewer: Viewer, case_id: int) -> CaseDetail:
-    case = scoped_case(session, viewer, case_id)
-    post = session.get(Post, case.post_id)
-    asn = session.get(Asn, case.asn_id)
-    agency = session.get(Agency, case.agency_id)
-    assert post is not None and asn is not None and agency is not None
-    score = session.get(Score, case.score_id) if case.score_id is not None else None
-    joined = list(
-        session.exec(select(Post).join(CasePost, col(CasePost.post_id) == Post.id).where(CasePost.case_id == case.id))
-    )
-    earlier = list(
-        session.exec(
-            select(Case).where(Case.asn_id == case.asn_id, Case.id != case.id).order_by(col(Case.detected_at).desc())
-        )
-    )
-    actions = [
-        (action, name)
-        for action, name in session.exec(
-            select(ReviewAction, User.name)
-            .join(User, col(User.id) == ReviewAction.user_id)
-            .where(ReviewAction.case_id == case.id)
-            .order_by(col(ReviewAction.id))
-        ).all()
-    ]
-    assignee = session.get(User, case.assignee_id) if case.assignee_id else None
-    return CaseDetail(
-        case, post, asn, agency, score, joined, earlier, actions, assignee, first_confirmer(session, case)
-    )
-
-
-def first_confirmer(session: Session, case: Case) -> int | None:
-    """While a case awaits its second reviewer: who confirmed first."""
-    if case.status != CaseStatus.awaiting_second:
-        return None
-    return session.exec(
-        select(ReviewAction.user_id)
-        .where(ReviewAction.case_id == case.id, ReviewAction.action == "confirm")
-        .order_by(col(ReviewAction.id).desc())
-        .limit(1)
-    ).first()
 
 
 def filter_options(session: Session, viewer: Viewer) -> dict[str, list[Any]]:

@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from sqlmodel import Session
 
 from monitor.audit import entries
-from monitor.cases import CaseDetail, Viewer, get_case
+from monitor.case_detail import CaseDetail, get_case
+from monitor.cases import Viewer
 from monitor.models import Post
 
 __all__ = ["build_evidence_pack", "summary_fields"]

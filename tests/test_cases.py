@@ -13,7 +13,8 @@ from sqlmodel import Session, select
 
 from monitor import case_actions as act
 from monitor.audit import verify
-from monitor.cases import CaseFilters, CaseNotFound, Viewer, count_by_status, get_case, queue
+from monitor.case_detail import get_case
+from monitor.cases import CaseFilters, CaseNotFound, Viewer, count_by_status, queue
 from monitor.dashboard import dashboard
 from monitor.evidence import build_evidence_pack
 from monitor.models import ReviewAction

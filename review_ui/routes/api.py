@@ -15,7 +15,8 @@ from sqlmodel import Session
 
 from monitor import case_actions as act
 from monitor.audit import record, verify
-from monitor.cases import Viewer, count_by_status, get_case, queue
+from monitor.case_detail import get_case
+from monitor.cases import Viewer, count_by_status, queue
 from monitor.evidence import build_evidence_pack
 from review_ui.deps import audit_readers, db, viewer
 from review_ui.filters import parse_filters

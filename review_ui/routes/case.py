@@ -8,7 +8,8 @@ from sqlmodel import Session
 
 from monitor.audit import entries, record
 from monitor.case_actions import CATEGORIES, FORWARD_TARGETS, assignable_users
-from monitor.cases import Viewer, get_case
+from monitor.case_detail import get_case
+from monitor.cases import Viewer
 from monitor.evidence import build_evidence_pack
 from monitor.models import CaseStatus
 from review_ui.deps import db, viewer
