@@ -173,6 +173,13 @@ def _finish_runs(engine: Engine, runs: dict[str, int], per_platform: dict[str, C
             session.add(run)
 
 
+def account_labels(engine: Engine, account_ids: Sequence[int]) -> dict[int, str]:
+    """ "platform handle" of each account, for messages."""
+    with Session(engine) as session:
+        rows = session.exec(select(Account).where(col(Account.id).in_(list(account_ids))))
+        return {a.id: f"{a.platform} {a.handle}" for a in rows}  # type: ignore[misc]
+
+
 def count_due(engine: Engine, *, platform: str | None = None, asn_nip: str | None = None) -> int:
     with Session(engine) as session:
         return len(_jobs(session, None, platform, asn_nip))

@@ -49,6 +49,7 @@ def test_collect_prints_a_summary(configured: Engine, server: LoopbackServer) ->
     result = runner.invoke(app, ["collect"])
     assert result.exit_code == 0, result.output
     assert "failed: not_found" in result.output and "3 new, 0 changed, 0 deleted" in result.output
+    assert "bluesky hilang.bsky.social: not_found" in result.output  # stderr names the failing account
     again = runner.invoke(app, ["collect", "--platform", "bluesky"])
     assert "0 new, 0 changed, 0 deleted" in again.output
 

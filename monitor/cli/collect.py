@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from monitor.cli._common import console, err_console, ready_engine, settings
-from monitor.collect import CollectSummary, collect_pass, count_due
+from monitor.collect import CollectSummary, account_labels, collect_pass, count_due
 from monitor.collect_manual import ReportError, import_zeeschuimer, report_url
 from monitor.nip import NipError, normalise_nip, parse_nip
 from scrapers.registry import SCRAPERS
@@ -23,7 +24,9 @@ def collect(
 ) -> None:
     """Run one collection pass now: fetch new posts of registered accounts, with evidence."""
     if platform is not None and platform not in SCRAPERS:
-        err_console.print(f"[red]Unknown platform {platform!r}.[/red] Use one of: {', '.join(sorted(SCRAPERS))}")
+        err_console.print(
+            f"[red]Unknown platform {escape(repr(platform))}.[/red] Use one of: {', '.join(sorted(SCRAPERS))}"
+        )
         raise typer.Exit(2)
     nip = _nip(asn) if asn else None
     engine = ready_engine()
@@ -38,7 +41,7 @@ def collect(
         summary = collect_pass(
             engine, settings(), platform=platform, asn_nip=nip, progress=lambda _o: bar.advance(task)
         )
-    _print_summary(summary)
+    _print_summary(summary, account_labels(engine, [e[0] for e in summary.errors[:MAX_ERRORS_SHOWN]]))
     if summary.accounts_ok == 0 and summary.accounts_failed:
         raise typer.Exit(1)
 
@@ -53,7 +56,7 @@ def _nip(value: str) -> str:
     return nip
 
 
-def _print_summary(summary: CollectSummary) -> None:
+def _print_summary(summary: CollectSummary, labels: dict[int, str]) -> None:
     table = Table("accounts", "count")
     table.add_row("ok", str(summary.accounts_ok))
     for status, count in sorted(summary.failed.items()):
@@ -64,7 +67,8 @@ def _print_summary(summary: CollectSummary) -> None:
         + (f"; {summary.foreign_skipped} by other authors skipped" if summary.foreign_skipped else "")
     )
     for account_id, status, message in summary.errors[:MAX_ERRORS_SHOWN]:
-        err_console.print(f"account {account_id}: [yellow]{status}[/yellow] {message}", highlight=False)
+        label = escape(labels.get(account_id, f"account {account_id}"))
+        err_console.print(f"{label}: [yellow]{status}[/yellow] {escape(message)}", highlight=False)
     if len(summary.errors) > MAX_ERRORS_SHOWN:
         err_console.print(f"... and {len(summary.errors) - MAX_ERRORS_SHOWN} more failed accounts")
 
@@ -78,7 +82,7 @@ def report(
     try:
         outcome, post = report_url(ready_engine(), url, nip, settings())
     except ReportError as exc:
-        err_console.print(f"[red]Not stored:[/red] {exc}", highlight=False)
+        err_console.print(f"[red]Not stored:[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from exc
     state = (
         "stored" if outcome.new else ("updated (new version kept)" if outcome.changed else "already stored, unchanged")
@@ -92,7 +96,7 @@ def import_zeeschuimer_command(
     """Import a Zeeschuimer export: items by registered instagram/tiktok/x accounts are stored."""
     result = import_zeeschuimer(ready_engine(), file)
     for number, reason in result.rejected[:MAX_ERRORS_SHOWN]:
-        err_console.print(f"[red]line {number} rejected:[/red] {reason}", highlight=False)
+        err_console.print(f"[red]line {number} rejected:[/red] {escape(reason)}", highlight=False)
     if len(result.rejected) > MAX_ERRORS_SHOWN:
         err_console.print(f"... and {len(result.rejected) - MAX_ERRORS_SHOWN} more rejected lines")
     table = Table("items", "count")
