@@ -27,21 +27,17 @@ log = logging.getLogger(__name__)
 
 def _task_body(name: str, settings: Settings, celery: Celery) -> Any:
     def body(**kwargs: Any) -> dict[str, Any]:
-        from monitor.runner import run_task
+        from monitor.runner import run_task, stored_new
 
         engine = get_engine(settings.db_url)  # one engine per worker process, created after the fork
         result = run_task(engine, settings, name, **kwargs)
-        if name == "collect_batch" and settings.runner == "celery" and _stored_new(result):
+        if settings.runner == "celery" and stored_new(name, result):
             # New posts: hand scoring to whichever worker is free next.
             celery.send_task("netra.process_new", kwargs={}, queue=settings.celery.queue)
         return result
 
     body.__name__ = name
     return body
-
-
-def _stored_new(result: dict[str, Any]) -> bool:
-    return any(int(result.get(key) or 0) > 0 for key in ("posts_new", "posts_changed", "new", "stored"))
 
 
 def make_celery(settings: Settings) -> Celery:

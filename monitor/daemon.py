@@ -85,8 +85,7 @@ class Daemon:
         return len(due)
 
     def process_tick(self) -> None:
-        if not self.runner.busy("process_new"):
-            self.runner.submit("process_new")
+        self.runner.submit("process_new", unique=True)
 
     def submit(self, task: str) -> None:
         self.runner.submit(task)

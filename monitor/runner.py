@@ -23,8 +23,9 @@ log = logging.getLogger(__name__)
 
 
 class Runner(Protocol):
-    def submit(self, task: str, *, delay_s: float = 0.0, **kwargs: Any) -> None:
-        """Run `pipeline.TASKS[task](engine, settings, **kwargs)` somewhere, `delay_s` from now."""
+    def submit(self, task: str, *, delay_s: float = 0.0, unique: bool = False, **kwargs: Any) -> None:
+        """Run `pipeline.TASKS[task](engine, settings, **kwargs)` somewhere, `delay_s` from now;
+        `unique`: not if the same task is already queued or running here."""
         ...
 
     def busy(self, task: str) -> bool:
@@ -47,6 +48,11 @@ def run_task(engine: Engine, settings: Settings, task: str, **kwargs: Any) -> di
     return result
 
 
+def stored_new(task: str, result: dict[str, Any]) -> bool:
+    """Whether a finished task stored posts that now wait for the model."""
+    return task == "collect_batch" and any(int(result.get(k) or 0) > 0 for k in ("posts_new", "posts_changed"))
+
+
 class LocalRunner:
     """Threads in this process. Shutdown lets running work finish; delayed work not yet started is
     dropped, which is safe: accounts stay due (their cursor and last collection time are stored)."""
@@ -63,28 +69,33 @@ class LocalRunner:
         self._closed = False
 
     def _run(self, task: str, kwargs: dict[str, Any]) -> None:
+        result: dict[str, Any] = {}
         try:
-            run_task(self.engine, self.settings, task, **kwargs)
+            result = run_task(self.engine, self.settings, task, **kwargs)
         except Exception:
             log.exception("task failed", extra={"task": task})
         finally:
             with self._lock:
                 self._active[task] -= 1
+        if stored_new(task, result):
+            self.submit("process_new", unique=True)  # score what was just collected, as the Celery workers do
 
-    def _start(self, task: str, kwargs: dict[str, Any], timer: threading.Timer | None = None) -> Future[None] | None:
+    def _start(
+        self, task: str, kwargs: dict[str, Any], timer: threading.Timer | None = None, unique: bool = False
+    ) -> Future[None] | None:
         with self._lock:
             if timer is not None:
                 self._timers.discard(timer)
-            if self._closed:
+            if self._closed or (unique and self._active.get(task, 0) > 0):
                 return None
             self._active[task] = self._active.get(task, 0) + 1
             return self._pool.submit(self._run, task, kwargs)
 
-    def submit(self, task: str, *, delay_s: float = 0.0, **kwargs: Any) -> None:
+    def submit(self, task: str, *, delay_s: float = 0.0, unique: bool = False, **kwargs: Any) -> None:
         if task not in TASKS:
             raise KeyError(f"unknown task {task!r}")
         if delay_s <= 0:
-            self._start(task, kwargs)
+            self._start(task, kwargs, unique=unique)
             return
         timer = threading.Timer(delay_s, lambda: self._start(task, kwargs, timer))
         timer.daemon = True
@@ -116,7 +127,9 @@ class CeleryRunner:
         self.settings = settings
         self.app = make_celery(settings)
 
-    def submit(self, task: str, *, delay_s: float = 0.0, **kwargs: Any) -> None:
+    def submit(self, task: str, *, delay_s: float = 0.0, unique: bool = False, **kwargs: Any) -> None:
+        # `unique` is not enforced across machines: the tasks are idempotent, and process_new lets one
+        # worker score at a time anyway.
         if task not in TASKS:
             raise KeyError(f"unknown task {task!r}")
         self.app.send_task(f"netra.{task}", kwargs=kwargs, countdown=delay_s or None, queue=self.settings.celery.queue)

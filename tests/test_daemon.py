@@ -16,6 +16,7 @@ from monitor.models import Election
 from monitor.pipeline import due_accounts
 from monitor.runner import LocalRunner
 from tests.utils.factories import make_account, make_asn
+from tests.utils.procs import wait_for
 
 NOW = datetime(2024, 10, 1, 3, 0, tzinfo=UTC)  # 10:00 WIB
 SETTINGS = Settings(_env_file=None)
@@ -25,7 +26,7 @@ class RecordingRunner:
     def __init__(self) -> None:
         self.submitted: list[tuple[str, float, dict[str, Any]]] = []
 
-    def submit(self, task: str, *, delay_s: float = 0.0, **kwargs: Any) -> None:
+    def submit(self, task: str, *, delay_s: float = 0.0, unique: bool = False, **kwargs: Any) -> None:
         self.submitted.append((task, delay_s, kwargs))
 
     def busy(self, task: str) -> bool:
@@ -190,3 +191,27 @@ def test_local_runner_finishes_in_flight_work_and_drops_delayed(engine: Engine, 
     assert done == [{"tag": "now"}]  # in-flight work finished; the delayed batch was not started
     runner.submit("purge", tag="after")  # ignored once closed
     assert done == [{"tag": "now"}]
+
+
+def test_local_runner_scores_after_collecting_one_scorer_at_a_time(engine: Engine, monkeypatch: Any) -> None:
+    from monitor import pipeline
+
+    release, runs = threading.Event(), []
+
+    def collect(engine: Engine, settings: Settings, **kw: Any) -> dict[str, Any]:
+        return {"posts_new": 2}
+
+    def process(engine: Engine, settings: Settings, **kw: Any) -> dict[str, Any]:
+        runs.append(1)
+        release.wait(10)
+        return {}
+
+    monkeypatch.setitem(pipeline.TASKS, "collect_batch", collect)
+    monkeypatch.setitem(pipeline.TASKS, "process_new", process)
+    runner = LocalRunner(engine, SETTINGS, workers=3)
+    runner.submit("collect_batch", account_ids=[1])
+    wait_for(lambda: runs, what="scoring to start after the collect batch stored posts")
+    runner._run("collect_batch", {"account_ids": [2]})  # a second batch finishes while scoring runs
+    release.set()
+    runner.shutdown()
+    assert runs == [1]  # not a second scorer at the same time
