@@ -21,6 +21,8 @@ __all__ = [
     "authenticate",
     "create_user",
     "disable_user",
+    "enable_user",
+    "get_user_by_email",
     "hash_password",
     "list_users",
     "password_fingerprint",
@@ -81,10 +83,10 @@ def create_user(
     email: str,
     name: str,
     role: Role | str,
-    agency_code: str | None = None,
-    agency_id: int | None = None,
+    agency_code: str | int | None = None,
     password: str = "",
     *,
+    agency_id: int | None = None,
     actor: str = "system",
 ) -> User:
     """Add a user. Supervisors need an agency; admins have none; auditors may have one (scope) or not."""
@@ -97,6 +99,8 @@ def create_user(
         role = Role(role)
     except ValueError as exc:
         raise UserError(f"unknown role {role!r}; use one of: {', '.join(r.value for r in Role)}") from exc
+    if isinstance(agency_code, int):  # an agency id given in the code's place
+        agency_code, agency_id = None, agency_code
     scope = _agency_id(session, agency_code, agency_id)
     if role == Role.supervisor and scope is None:
         raise UserError("a supervisor needs an agency (--agency CODE)")
