@@ -113,8 +113,11 @@ def prepare_model(data_dir: Path, kind: str) -> str:
 
     settings = Settings(_env_file=None, data_dir=data_dir)
     if kind == "tiny":
+        import torch
+
         from tests.utils.tiny_model import build_tiny_base
 
+        torch.manual_seed(0)  # the tiny base is random: the same one every run
         base = build_tiny_base(data_dir / "tiny-base")
         return train_model(settings, base=base, epochs=1).version.name
     return ensure_default_model(settings).name
@@ -192,10 +195,11 @@ def run_once(
         with Session(engine) as s:
             members = s.exec(select(func.count()).select_from(CasePost)).one()
             keys = s.exec(select(func.count(func.distinct(Post.platform_post_id)))).one()
+            labels = dict(s.exec(select(Score.label, func.count()).group_by(Score.label)).all())
         runner.shutdown()
         return {
             "workers": workers, "posts": posts, "distinct": keys, "elapsed": elapsed, "collected_at": collected_at,
-            "cases": cases, "members": members, "peak": peak,
+            "cases": cases, "members": members, "peak": peak, "labels": labels,
         }  # fmt: skip
     finally:
         for p in procs:
@@ -250,7 +254,8 @@ def main() -> None:
                 f"{workers} worker(s): {r['posts']:,} posts ({r['distinct']:,} distinct) collected, scored and checked in "
                 f"{r['elapsed']:.1f} s = {r['posts'] / r['elapsed']:,.0f} posts/s end to end "
                 f"(collection alone done at {r['collected_at']:.1f} s); cases {r['cases']:,} (+{r['members']:,} reposts "
-                f"joined); peak RSS per worker {', '.join(f'{m:,.0f}' for m in r['peak'])} MiB"
+                f"joined); labels {r['labels']} (each non-netral post also gets an occlusion pass for its spans); "
+                f"peak RSS per worker {', '.join(f'{m:,.0f}' for m in r['peak'])} MiB"
             )
     finally:
         parent.send("stop")
