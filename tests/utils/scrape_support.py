@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from monitor.config import ScraperSettings, Settings
 from monitor.db import session_scope
-from monitor.models import Account
+from monitor.models import Account, Asn
 from scrapers.loopback import FakeAccount, LoopbackServer
 from tests.utils.factories import make_account, make_asn
 
@@ -34,5 +34,6 @@ def loopback_settings(server: LoopbackServer, tmp_path: Path, **overrides: Any) 
 def register(engine: Engine, server: LoopbackServer, fake: FakeAccount, **asn_fields: Any) -> Account:
     """Register the loopback account in Netra (a new ASN each time unless asn_id is given)."""
     with session_scope(engine) as session:
-        asn_id = asn_fields.pop("asn_id", None) or make_asn(session, **asn_fields).id
-        return make_account(session, platform=fake.platform, handle=server.handle_for(fake), asn_id=asn_id)
+        asn_id = asn_fields.pop("asn_id", None)
+        asn = session.get(Asn, asn_id) if asn_id else make_asn(session, **asn_fields)
+        return make_account(session, asn, platform=fake.platform, handle=server.handle_for(fake))
