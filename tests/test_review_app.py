@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from monitor.audit import verify
 from monitor.config import Settings
-from monitor.models import Case
+from monitor.models import Case, Post
 from review_ui.app import create_app
 from tests.utils.review import World, csrf_of, login, make_client, seed_world
 
@@ -169,3 +169,18 @@ def test_queue_pages_through_every_case_once(sqlite_engine: Engine) -> None:
         path = link["href"] if link else None
     assert len(seen) == 55 and set(seen) == {f"/cases/{i}" for i in world.cases_a}
     assert client.get("/cases?after=not-a-cursor").status_code == 400
+
+
+def test_purged_text_and_missing_score_still_render(sqlite_engine: Engine) -> None:
+    world = seed_world(sqlite_engine, n_cases=1)
+    with Session(sqlite_engine) as s:
+        case = s.get(Case, world.cases_a[0])
+        post = s.get(Post, case.post_id)
+        post.text, case.score_id = None, None
+        s.add_all([post, case])
+        s.commit()
+    client = login(make_client(sqlite_engine), world.emails["admin"])
+    page = client.get(f"/cases/{world.cases_a[0]}")
+    assert page.status_code == 200 and "dihapus sesuai kebijakan retensi" in page.text
+    assert "dihapus sesuai kebijakan retensi" in client.get("/cases").text
+    assert client.get(f"/api/cases/{world.cases_a[0]}").json()["score"] is None

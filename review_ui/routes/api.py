@@ -92,14 +92,14 @@ def list_cases(
 def case_detail(case_id: int, v: Viewer = Depends(viewer), session: Session = Depends(db)) -> dict[str, object]:
     d = get_case(session, v, case_id)
     return {
-        "case": d.case.model_dump(mode="json"),
-        "post": d.post.model_dump(mode="json"),
-        "asn": d.asn.model_dump(mode="json"),
-        "agency": d.agency.model_dump(mode="json"),
-        "score": d.score.model_dump(mode="json") if d.score else None,
-        "joined_posts": [p.model_dump(mode="json") for p in d.joined_posts],
+        "case": d.case.model_dump(mode="json", warnings=False),
+        "post": d.post.model_dump(mode="json", warnings=False),
+        "asn": d.asn.model_dump(mode="json", warnings=False),
+        "agency": d.agency.model_dump(mode="json", warnings=False),
+        "score": d.score.model_dump(mode="json", warnings=False) if d.score else None,
+        "joined_posts": [p.model_dump(mode="json", warnings=False) for p in d.joined_posts],
         "earlier_case_ids": [c.id for c in d.earlier_cases],
-        "actions": [{**a.model_dump(mode="json"), "user_name": name} for a, name in d.actions],
+        "actions": [{**a.model_dump(mode="json", warnings=False), "user_name": name} for a, name in d.actions],
     }
 
 
