@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from monitor.models._types import UTCDateTime, utcnow
 
 
 class AuditLog(SQLModel, table=True):
+    # A case page shows its own trail: look entries up by object without scanning the whole log.
+    __table_args__ = (Index("ix_auditlog_object", "object_type", "object_id", "id"),)
+
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     actor: str = Field(max_length=320)  # a user's email, or "system"
