@@ -80,6 +80,7 @@ def scrape_config(settings: ScraperSettings) -> ScrapeConfig:
         x_bearer_token=settings.x_bearer_token,
         mastodon_urls=dict(settings.mastodon_urls),
         html_sources={name: HtmlSource(**src.model_dump()) for name, src in settings.html_sources.items()},
+        url_rewrites=dict(settings.url_rewrites),
     )
 
 

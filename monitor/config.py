@@ -49,6 +49,8 @@ class ScraperSettings(BaseModel):
     mastodon_urls: dict[str, str] = Field(default_factory=dict)
     # Named HTML sources: NETRA_SCRAPERS__HTML_SOURCES='{"dinas": {"url_prefix": "https://...", ...}}'
     html_sources: dict[str, HtmlSourceSettings] = Field(default_factory=dict)
+    # URL prefix -> replacement prefix, applied to every request: a mirror, or the demo's loopback source.
+    url_rewrites: dict[str, str] = Field(default_factory=dict)
 
     @property
     def user_agent(self) -> str:

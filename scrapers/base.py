@@ -49,6 +49,8 @@ class ScrapeConfig:
     x_bearer_token: str | None = None
     mastodon_urls: dict[str, str] = field(default_factory=dict)  # instance domain -> base URL override
     html_sources: dict[str, HtmlSource] = field(default_factory=dict)
+    # URL prefix -> replacement prefix: a mirror, or the demo's loopback source standing in for a site.
+    url_rewrites: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,7 @@ class PoliteClient:
         check_robots: bool = False,
     ) -> httpx.Response:
         """GET with retries; 429/5xx/transport errors that outlast the retries raise a ScrapeError."""
+        url = self.rewrite(url)
         if check_robots and self.config.obey_robots_txt:
             await self.ensure_allowed(url)
         retrying = AsyncRetrying(
@@ -153,6 +154,13 @@ class PoliteClient:
                 raise RateLimited(f"{exc} (still rate-limited after {self.config.max_retries} retries)") from exc
             raise ScrapeError(f"{exc} (after {self.config.max_retries} retries)") from exc
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def rewrite(self, url: str) -> str:
+        """Apply the configured URL prefix rewrites (longest prefix first)."""
+        for prefix in sorted(self.config.url_rewrites, key=len, reverse=True):
+            if url.startswith(prefix):
+                return self.config.url_rewrites[prefix] + url[len(prefix) :]
+        return url
 
     async def ensure_allowed(self, url: str) -> None:
         parts = urlsplit(url)

@@ -109,3 +109,13 @@ async def test_per_host_rate_limit_spaces_requests(server: LoopbackServer) -> No
         for _ in range(4):
             await slow.get(f"{server.url}/robots.txt")
         assert time.monotonic() - started >= 0.25  # 4 requests at 10/s: at least 3 gaps of 0.1 s
+
+
+async def test_url_rewrites_send_a_site_to_its_stand_in(server: LoopbackServer) -> None:
+    server.world.add_account("rss", "kabar", posts=1)
+    rewrites = {"https://kabar.blog.example/": f"{server.url}/feeds/", "https://kabar.blog.example/x": "http://no"}
+    async with PoliteClient(config(url_rewrites=rewrites)) as polite:
+        response = await polite.get("https://kabar.blog.example/kabar.xml")
+    assert response.status_code == 200
+    assert str(response.request.url) == f"{server.url}/feeds/kabar.xml"
+    assert "<rss" in response.text

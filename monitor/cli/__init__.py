@@ -8,6 +8,7 @@ from monitor.cli import audit as audit_cli
 from monitor.cli import collect as collect_cli
 from monitor.cli import daemon as daemon_cli
 from monitor.cli import db as db_cli
+from monitor.cli import demo as demo_cli
 from monitor.cli import digest as digest_cli
 from monitor.cli import model as model_cli
 from monitor.cli import registry as registry_cli
@@ -20,6 +21,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.command("demo")(demo_cli.demo)
 app.add_typer(db_cli.app, name="db")
 app.add_typer(registry_cli.registry_app, name="registry")
 app.add_typer(registry_cli.elections_app, name="elections")

@@ -41,7 +41,7 @@ def collect(
         summary = collect_pass(
             engine, settings(), platform=platform, asn_nip=nip, progress=lambda _o: bar.advance(task)
         )
-    _print_summary(summary, account_labels(engine, [e[0] for e in summary.errors[:MAX_ERRORS_SHOWN]]))
+    print_collect_summary(summary, account_labels(engine, [e[0] for e in summary.errors[:MAX_ERRORS_SHOWN]]))
     if summary.accounts_ok == 0 and summary.accounts_failed:
         raise typer.Exit(1)
 
@@ -56,7 +56,7 @@ def _nip(value: str) -> str:
     return nip
 
 
-def _print_summary(summary: CollectSummary, labels: dict[int, str]) -> None:
+def print_collect_summary(summary: CollectSummary, labels: dict[int, str]) -> None:
     table = Table("accounts", "count")
     table.add_row("ok", str(summary.accounts_ok))
     for status, count in sorted(summary.failed.items()):
