@@ -32,6 +32,7 @@ import httpx
 import psycopg
 from sqlmodel import Session
 
+from monitor.audit import GENESIS, entry_hash
 from monitor.auth import create_user
 from monitor.db import make_engine, upgrade
 
@@ -152,6 +153,7 @@ def seed(conninfo: str, posts: int, cases: int, agencies: int, asns: int) -> dic
                         now,
                     )
                 )
+        acted: list[tuple[int, str]] = []
         with cur.copy(
             'COPY "case" (id, post_id, asn_id, agency_id, original_key, score_id, label, score, election_id, '
             "candidate_number, status, detected_at, deadline, updated_at) FROM STDIN"
@@ -160,6 +162,9 @@ def seed(conninfo: str, posts: int, cases: int, agencies: int, asns: int) -> dic
                 p = c * case_every if c * case_every <= posts else c
                 asn = (p % asns) + 1
                 detected = now - timedelta(minutes=rng.randint(0, 60 * 24 * 60))
+                status = rng.choice(STATUSES)
+                if status != "open":
+                    acted.append((c, status))
                 cp.write_row(
                     (
                         c,
@@ -172,21 +177,66 @@ def seed(conninfo: str, posts: int, cases: int, agencies: int, asns: int) -> dic
                         round(0.5 + rng.random() * 0.49, 3),
                         "pilkada-uji-2024",
                         c % 3 + 1,
-                        rng.choice(STATUSES),
+                        status,
                         detected,
                         detected + timedelta(days=7),
                         detected,
                     )
                 )
-        for table in ("agency", "asn", "account", "post", "score", "case"):
+        seed_history(cur, acted, now)
+        for table in ("agency", "asn", "account", "post", "score", "case", "user", "reviewaction", "auditlog"):
             cur.execute(
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT max(id) FROM \"{table}\"))"
             )
         conn.commit()
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        for table in ("agency", "asn", "account", "post", "score", "case"):  # as autovacuum would on a live server
+        for table in (
+            "agency",
+            "asn",
+            "account",
+            "post",
+            "score",
+            "case",
+            "reviewaction",
+            "auditlog",
+        ):  # as autovacuum would
             conn.execute(f'VACUUM ANALYZE "{table}"')
     return {"case_every": case_every}
+
+
+def seed_history(cur: psycopg.Cursor, acted: list[tuple[int, str]], now: datetime) -> None:
+    """One review action and one (correctly chained) audit entry per case that is no longer open, by a
+    reviewer who cannot log in: the case page then reads a realistically large audit log."""
+    cur.execute(
+        'INSERT INTO "user" (id, email, name, role, password_hash, active, digest_when_empty, created_at) '
+        "VALUES (1000, 'reviewer@bench.go.id', 'Peninjau', 'admin', '!', true, false, %s)",
+        (now,),
+    )
+    with cur.copy("COPY reviewaction (id, case_id, user_id, action, reason, details, created_at) FROM STDIN") as cp:
+        for i, (case_id, status) in enumerate(acted, 1):
+            cp.write_row((i, case_id, 1000, status, "alasan uji", "{}", now))
+    prev = GENESIS
+    with cur.copy(
+        "COPY auditlog (id, at, actor, action, object_type, object_id, details, prev_hash, hash) FROM STDIN"
+    ) as cp:
+        for i, (case_id, status) in enumerate(acted, 1):
+            at = now - timedelta(seconds=len(acted) - i)
+            details: dict[str, object] = {"reason": "alasan uji", "to": status}
+            digest = entry_hash(prev, at, "reviewer@bench.go.id", f"case.{status}", "case", str(case_id), details)
+            cp.write_row(
+                (
+                    i,
+                    at,
+                    "reviewer@bench.go.id",
+                    f"case.{status}",
+                    "case",
+                    str(case_id),
+                    json.dumps(details),
+                    prev,
+                    digest,
+                )
+            )
+            prev = digest
 
 
 def start_server(db_url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
