@@ -253,7 +253,7 @@ def main() -> None:
     )
     print(
         f"sender CPU           {send_cpu:.2f} s  ({1000 * send_cpu / max(summary.sent, 1):.2f} ms/mail; the rest "
-        "is waiting for the SMTP server process, which shares this machine)"
+        "is waiting: SMTP round trips to the server process and database commits)"
     )
     print(
         f"render only          {render_s:.2f} s  ({render_s / send_s:.0%} of the send time; "
