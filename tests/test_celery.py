@@ -240,6 +240,9 @@ def test_collect_score_and_open_cases_across_two_workers(
         scores = s.exec(select(Score.post_id, Score.model_version)).all()
         assert len(scores) == len(set(scores)) == 12 * (POSTS_PER_ACCOUNT + 1)  # one score per post and version
         cases = s.exec(select(Case.asn_id, Case.original_key)).all()
-        assert cases and len(cases) == len(set(cases))
+        assert len(cases) == len(set(cases))
         in_cases = s.exec(select(Case.post_id)).all() + s.exec(select(CasePost.post_id)).all()
         assert len(in_cases) == len(set(in_cases))
+        # Thresholds are 0: every post the (random) model labels partisan is in exactly one case.
+        partisan = s.exec(select(Score.post_id).where(Score.label != "netral")).all()  # type: ignore[arg-type]
+        assert sorted(in_cases) == sorted(partisan)
