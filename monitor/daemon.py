@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -70,7 +71,7 @@ class Daemon:
         self.leader = leader
         self.clock = clock
         self.rng = rng or random.Random()
-        self.fired: list[tuple[str, datetime]] = []  # what this process fired (for status and tests)
+        self.fired: deque[tuple[str, datetime]] = deque(maxlen=1000)  # the latest fires (tests, debugging)
 
     # --- what each job does -------------------------------------------------------------------
     def collect_tick(self, platform: str) -> int:

@@ -161,10 +161,10 @@ def test_jobs_never_fire_without_leadership(engine: Engine) -> None:
     leader = FakeLeader(held=False)
     daemon = Daemon(engine, SETTINGS, runner, leader, clock=lambda: NOW)
     daemon._guarded("process", daemon.process_tick)()
-    assert runner.submitted == [] and daemon.fired == []
+    assert runner.submitted == [] and not daemon.fired
     leader._held = True
     daemon._guarded("process", daemon.process_tick)()
-    assert runner.submitted == [("process_new", 0.0, {})] and daemon.fired == [("process", NOW)]
+    assert runner.submitted == [("process_new", 0.0, {})] and list(daemon.fired) == [("process", NOW)]
 
 
 def test_local_runner_finishes_in_flight_work_and_drops_delayed(engine: Engine, monkeypatch: Any) -> None:
