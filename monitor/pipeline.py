@@ -18,7 +18,7 @@ from sqlalchemy import Engine, or_, text
 from sqlmodel import Session, col, select
 
 from monitor import metrics
-from monitor.collect import collect_accounts
+from monitor.collect import collect_accounts, collect_pass
 from monitor.config import Settings
 from monitor.digest.service import retry_due_digests, send_weekly_digests
 from monitor.flagging import AsnPlace, ElectionPlace, election_concerns
@@ -35,6 +35,7 @@ __all__ = [
     "process_new",
     "purge",
     "retry_digests",
+    "run_once",
     "send_digests",
 ]
 
@@ -122,6 +123,14 @@ def process_new(engine: Engine, settings: Settings, *, limit: int | None = None)
     metrics.POSTS_SCORED.inc(scored)
     cases = open_new_cases(engine, settings)
     return asdict(ProcessSummary(scored=scored, checked=cases.checked, opened=cases.opened, joined=cases.joined))
+
+
+def run_once(engine: Engine, settings: Settings, *, platform: str | None = None) -> dict[str, Any]:
+    """Everything once, here and now (the demo and `netra run`'s first minutes): collect every account,
+    score what is new, open cases. Returns the collection summary with the scoring/case counts."""
+    summary = collect_pass(engine, settings, platform=platform)
+    metrics.POSTS_COLLECTED.labels(platform=platform or "all").inc(summary.posts_new + summary.posts_changed)
+    return _plain(summary) | process_new(engine, settings)
 
 
 def open_cases(engine: Engine, settings: Settings) -> dict[str, Any]:

@@ -95,3 +95,25 @@ def _get(url: str) -> httpx.Response | None:
         return httpx.get(url, timeout=2)
     except httpx.TransportError:
         return None
+
+
+def test_run_once_collects_scores_and_opens_cases_in_process(
+    sqlite_engine: Engine, loopback: LoopbackServer, tmp_path: Path
+) -> None:
+    """What `netra demo` builds on: one synchronous pass. Without a model, posts wait for scoring."""
+    from monitor.config import Settings
+    from monitor.pipeline import run_once
+
+    fake = loopback.world.add_account("bluesky", "sekali.bsky.social", posts=3)
+    with Session(sqlite_engine, expire_on_commit=False) as s:
+        make_account(s, platform="bluesky", handle=loopback.handle_for(fake))
+        s.commit()
+    settings = Settings(
+        _env_file=None,
+        data_dir=Path(loopback.url.replace(":", "_").replace("/", "_")),
+        scrapers=loopback.scraper_settings() | {"requests_per_second_per_host": 1000},
+    )
+    result = run_once(sqlite_engine, settings)
+    assert result["posts_new"] == 3 and result["accounts_ok"] == 1
+    assert result["scored"] == 0 and result["opened"] == 0  # no active model in this data dir
+    assert run_once(sqlite_engine, settings)["posts_new"] == 0
