@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import resource
 import time
 from pathlib import Path
@@ -75,8 +76,9 @@ def main() -> None:
         results[name] = (rate, labels, rss)
     naive_rate, fp32_labels = results["naive"][0], results["fp32-sorted"][1]
     mean_chars = sum(map(len, texts)) / len(texts)
+    load = os.getloadavg()[0]
     print(f"model {model_dir.name}; {len(texts)} posts (mean {mean_chars:.0f} chars), batch {args.batch}, "
-          f"{args.threads} threads")  # fmt: skip
+          f"{args.threads} threads, {os.cpu_count()} CPUs, load average {load:.1f}")  # fmt: skip
     print(f"{'path':<12} {'posts/s':>9} {'x naive':>8} {'labels = fp32':>14} {'peak RSS MB':>12}")
     for name, (rate, labels, rss) in results.items():
         agree = sum(a == b for a, b in zip(labels, fp32_labels, strict=True)) / len(labels)

@@ -8,7 +8,6 @@ int8-quantised copy of the model. Flagged posts get occlusion spans mapped back 
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from classifiers.metrics import flag_scores, softmax
 from classifiers.model import LABELS, StanceConfig, StanceModel, load_version
 from classifiers.registry import RegistrySpec
 from classifiers.skb import cues, suggest_category
-from classifiers.train import logits_for
+from classifiers.train import logits_for, quantise_lower
 
 __all__ = ["Classifier", "PostInput", "ScoreResult", "load_classifier"]
 
@@ -50,11 +49,13 @@ class ScoreResult:
                 "spans": self.spans, "model": self.model}  # fmt: skip
 
 
-def quantise(model: StanceModel) -> StanceModel:
-    """Dynamic int8 quantisation of every Linear layer (weights int8, activations quantised on the fly)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+def quantise(model: StanceModel, config: StanceConfig) -> StanceModel:
+    """Dynamic int8 for the frozen lower layers (weights int8, activations quantised on the fly).
+
+    The fine-tuned top layers stay fp32; training saw both fp32 and int8 lower outputs, so the two paths agree.
+    """
+    trained = int(config.extra.get("train_layers", 0)) or len(model.layers)
+    return quantise_lower(model, max(0, len(model.layers) - trained))
 
 
 class Classifier:
@@ -63,7 +64,7 @@ class Classifier:
         self.config = config
         self.version = version
         self.tokenizer = tokenizer
-        self.model = quantise(model) if optimised else model
+        self.model = quantise(model, config) if optimised else model
         self.batch_size = batch_size
         self.explain = explain
 

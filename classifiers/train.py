@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,6 +26,16 @@ class TrainOptions:
     weight_decay: float = 0.01
     max_length: int = 96
     seed: int = 13
+    int8_robust: bool = True  # also train on the int8 lower layers' output (see `fit`)
+
+
+def quantise_lower(model: StanceModel, upto: int) -> StanceModel:
+    """A copy with the Linear layers of the lower `upto` encoder layers dynamically quantised to int8."""
+    prefixes = tuple(f"encoder.encoder.layer.{i}." for i in range(upto))
+    spec = {n for n, m in model.named_modules() if isinstance(m, torch.nn.Linear) and n.startswith(prefixes)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao.quantization is deprecated but still the simplest CPU path
+        return torch.ao.quantization.quantize_dynamic(model, spec, dtype=torch.qint8)
 
 
 def set_seed(seed: int) -> None:
@@ -96,6 +107,13 @@ def fit(model: StanceModel, tokenizer: PreTrainedTokenizerBase, texts: list[str]
         )
         param.requires_grad_(trainable)
     cached = cache_lower(model, tokenizer, texts, start, options.max_length)
+    # The optimised inference path runs the frozen lower layers in int8; training the top layers on both
+    # the fp32 and the int8 lower outputs (a coin flip per batch) makes the two paths agree.
+    cached_int8 = (
+        cache_lower(quantise_lower(model, start), tokenizer, texts, start, options.max_length)
+        if options.int8_robust
+        else cached
+    )
     y = torch.tensor([LABELS.index(label) for label in labels])
     lengths = [c.shape[0] for c in cached]
     head = list(model.head.parameters())
@@ -117,7 +135,8 @@ def fit(model: StanceModel, tokenizer: PreTrainedTokenizerBase, texts: list[str]
     for _ in range(options.epochs):
         epoch_loss = []
         for batch in length_batches(lengths, options.batch_size, rng):
-            hidden, mask = _pad([cached[i] for i in batch])
+            source = cached_int8 if rng.random() < 0.5 else cached
+            hidden, mask = _pad([source[i] for i in batch])
             loss = loss_fn(model.head_from(hidden, mask, start), y[batch])
             loss.backward()
             torch.nn.utils.clip_grad_norm_(body + head, 1.0)
