@@ -99,22 +99,31 @@ class Classifier:
         return results
 
     def spans(self, marked: Marked, label_index: int, base_prob: float, top: int = 3) -> list[dict[str, object]]:
-        """Occlusion: drop each word of the marked text; the words whose removal hurts the label most."""
-        words = [(w.start(), w.end()) for w in re.finditer(r"\S+", marked.text)]
+        """Occlusion: drop each word of the marked text; the words whose removal hurts the label most.
+
+        Measured in log-odds of the label, so a post with several redundant cues (p = 0.998) still shows
+        which words carry it. `weight` is that log-odds drop.
+        """
+        words = [(w.start(), w.end()) for w in re.finditer(r"\S+", marked.text)][:48]
         if len(words) < 2:
             return []
         variants = [marked.text[:s] + marked.text[e:] for s, e in words]
-        drops = base_prob - self.probabilities(variants)[:, label_index]
+        drops = _log_odds(base_prob) - _log_odds(self.probabilities(variants)[:, label_index])
         order = np.argsort(-drops)[:top]
         out = []
         for i in sorted(order.tolist(), key=lambda j: words[j][0]):
-            if drops[i] <= 0.02:
+            if drops[i] <= 0.1:
                 continue
             start, end = marked.original_span(*words[i])
             out.append(
                 {"start": start, "end": end, "text": marked.original[start:end], "weight": round(float(drops[i]), 4)}
             )
         return out
+
+
+def _log_odds(p: float | np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
 
 
 def load_classifier(model_dir: Path | str, *, optimised: bool = True, threads: int = 0, batch_size: int = 32,
