@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from classifiers.matcher_rules import (
     ELECTION_WORDS,
@@ -81,6 +82,7 @@ def _bounded(body: str) -> str:
     return rf"(?<![\w#@]){body}(?!\w)"
 
 
+@lru_cache(maxsize=16)  # compiled once per registry, not once per post
 def _patterns(registry: RegistrySpec) -> list[_Pattern]:
     out: list[_Pattern] = []
 

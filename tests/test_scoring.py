@@ -82,3 +82,18 @@ def test_reviewed_cases_become_training_examples(engine: Engine) -> None:
     examples = sorted((e.text, e.label) for e in reviewed_examples(engine))
     assert examples == [("coblos 2", label), ("info TPS", "netral")]
     assert json.dumps([e.text for e in reviewed_examples(engine)])
+
+
+def test_ensure_default_model_trains_once_on_a_configured_base(tmp_path: Path) -> None:
+    from monitor.config import ClassifierSettings
+    from monitor.scoring import ensure_default_model
+
+    base = build_tiny_base(tmp_path / "tiny-base")
+    settings = Settings(data_dir=tmp_path / "data", classifier=ClassifierSettings(base=str(base), max_length=32))
+    seen: list[tuple[str, int, int]] = []
+    first = ensure_default_model(settings, lambda stage, done, total: seen.append((stage, done, total)))
+    assert (first / "stance.json").is_file() and (first / "metrics.json").is_file()
+    assert ("base", 1, 1) in seen and any(stage == "train" and done == total for stage, done, total in seen)
+    seen.clear()
+    assert ensure_default_model(settings, lambda *a: seen.append(a)) == first  # already there: nothing rebuilt
+    assert seen == []
