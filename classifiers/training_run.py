@@ -94,7 +94,7 @@ def run_training(models_dir: Path, base: Path, corpus: Path, registry: RegistryS
     model, tokenizer = load_base(base, num_layers)
     losses = fit(model, tokenizer, train_texts, train_labels, options, progress)
     config = StanceConfig(base=str(base.resolve()), num_layers=model.encoder.config.num_hidden_layers,
-                          max_length=options.max_length, threshold=threshold or 0.5,
+                          max_length=options.max_length, threshold=0.5 if threshold is None else threshold,
                           extra={"train_layers": options.train_layers})  # fmt: skip
     dev_marked = [mark(r.text, registry).text for r in split["dev"]]
     dev_logits = logits_for(model, tokenizer, dev_marked, options.max_length)

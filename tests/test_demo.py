@@ -3,6 +3,7 @@ the real scrapers, scoring with an active model (a tiny one, so the test trains 
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 from sqlalchemy import func
@@ -24,13 +25,15 @@ def seed_tiny_model(data_dir: Path) -> None:
     models = data_dir / "models"
     base = build_tiny_base(models / "tiny-base")
     options = TrainOptions(epochs=1, batch_size=16, train_layers=1, max_length=48)
-    run_training(models, base, small_corpus(data_dir / "c.jsonl"), load_registry(DEFAULT_ELECTIONS), options=options)
+    # Threshold 0: the tiny random model labels every post by its likelier side, so cases open.
+    corpus = small_corpus(data_dir / "c.jsonl")
+    run_training(models, base, corpus, load_registry(DEFAULT_ELECTIONS), options=options, threshold=0.0)
 
 
 def test_demo_collects_scores_and_opens_cases_then_reuses_everything(tmp_path: Path) -> None:
     seed_tiny_model(tmp_path)
-    env = {"NETRA_CLASSIFIER__OPERATING_THRESHOLD": "0.0"}  # the tiny model is not confident: flag everything
-    first = netra("demo", "--no-serve", data_dir=tmp_path, env=env)
+    port = free_port()
+    first = netra("demo", "--no-serve", "--source-port", str(port), data_dir=tmp_path)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "admin@netra.demo" in first.stdout and "pengawas.disdik-hj@netra.demo" in first.stdout
 
@@ -50,13 +53,19 @@ def test_demo_collects_scores_and_opens_cases_then_reuses_everything(tmp_path: P
     assert cases > 0
     assert users == 5  # admin, auditor, one supervisor per demo agency
 
-    again = netra("demo", "--no-serve", data_dir=tmp_path, env=env)
+    again = netra("demo", "--no-serve", "--source-port", str(port), data_dir=tmp_path)
     assert again.returncode == 0, again.stderr
     with Session(engine) as s:
         assert s.exec(select(func.count()).select_from(Post)).one() == served
         assert s.exec(select(func.count()).select_from(Case)).one() == cases
         assert s.exec(select(func.count()).select_from(User)).one() == 5
     engine.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def _demo_posts() -> dict[str, list[object]]:

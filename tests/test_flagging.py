@@ -96,6 +96,12 @@ def test_election_elsewhere_does_not_flag() -> None:
     assert not decision.flag and "elsewhere" in decision.reason
 
 
+def test_without_an_operating_threshold_the_models_label_decides() -> None:
+    rules = FlagRules(operating_threshold=None, untargeted_threshold=0.85, deadline_days=7)
+    assert decide(score("dukungan", 0.4, "pilpres"), ASN, ELECTIONS, rules).flag
+    assert not decide(score("netral", 0.99, "pilpres"), ASN, ELECTIONS, rules).flag
+
+
 def test_untargeted_needs_the_higher_threshold() -> None:
     assert not decide(score("dukungan", 0.8, None), ASN, ELECTIONS, RULES).flag
     flagged = decide(score("dukungan", 0.9, None), ASN, ELECTIONS, RULES)

@@ -7,7 +7,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from classifiers.versions import active_dir
-from monitor.cli._common import console, ready_engine, settings
+from monitor.cli._common import console, err_console, ready_engine, settings
 from monitor.cli.collect import account_labels, print_collect_summary
 from monitor.collect import collect_pass
 from monitor.demo import DEMO_PASSWORD, demo_scraper_settings, demo_world, ensure_demo_users, load_demo_data
@@ -24,6 +24,9 @@ def _bar() -> Progress:
 def demo(
     host: str = typer.Option("127.0.0.1", "--host", help="Address for the review page."),
     port: int = typer.Option(8000, "--port", help="Port for the review page."),
+    source_port: int = typer.Option(
+        8765, "--source-port", help="Port of the loopback demo source (fixed, so post ids stay the same on re-runs)."
+    ),
     no_serve: bool = typer.Option(False, "--no-serve", help="Stop after collecting and scoring (for scripts)."),
 ) -> None:
     """Run Netra end to end on the bundled demo data, then serve the review page (Ctrl-C stops)."""
@@ -46,7 +49,13 @@ def demo(
             model_dir = ensure_default_model(config, model_progress)
     console.print(f"Model ready: {model_dir.name}")
 
-    with LoopbackServer(demo_world(engine)) as source:
+    try:
+        source = LoopbackServer(demo_world(engine), port=source_port)
+    except OSError as exc:
+        err_console.print(f"[red]Cannot start the demo source on port {source_port}:[/red] {exc.strerror}; "
+                          "free it or pass --source-port")  # fmt: skip
+        raise typer.Exit(2) from exc
+    with source:
         console.print(f"Demo source (loopback, every platform's own response shape): {source.url}")
         demo_config = demo_scraper_settings(config, source)
         with _bar() as bar:
