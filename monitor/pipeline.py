@@ -8,13 +8,12 @@ cursors, scoring skips scored posts, case opening is idempotent, digests are exa
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, or_, text
+from sqlalchemy import Engine, or_
 from sqlmodel import Session, col, select
 
 from monitor import metrics
@@ -22,8 +21,7 @@ from monitor.collect import collect_accounts, collect_pass
 from monitor.config import Settings
 from monitor.digest.service import retry_due_digests, send_weekly_digests
 from monitor.flagging import AsnPlace, ElectionPlace, election_concerns
-from monitor.leader import advisory_key
-from monitor.models import Account, Asn, Election, Post, Verification, utcnow
+from monitor.models import Account, Asn, Election, Verification, utcnow
 from monitor.open_cases import open_new_cases
 from monitor.retention import purge_expired_text
 from monitor.scoring import NoModelError, score_pending
@@ -80,46 +78,15 @@ class ProcessSummary:
     joined: int = 0
 
 
-@contextmanager
-def _sole_scorer(engine: Engine) -> Iterator[bool]:
-    """Whether this process may score now. `score_pending` reads the waiting posts without claiming
-    them, so two workers scoring at once would score the same posts twice; on PostgreSQL a session
-    advisory lock (one per database and schema) lets one worker score while the others skip."""
-    if engine.dialect.name != "postgresql":
-        yield True  # SQLite: one process; the local runner never runs two process_new at once
-        return
-    key = advisory_key("netra-scoring", engine.url.render_as_string(hide_password=True))
-    with engine.connect() as connection:
-        got = bool(connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar())
-        try:
-            yield got
-        finally:
-            if got:
-                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                connection.commit()
-
-
-def _waiting(engine: Engine) -> bool:
-    with Session(engine) as session:
-        return session.exec(select(Post.id).where(col(Post.scored_version).is_(None)).limit(1)).first() is not None
-
-
 def process_new(engine: Engine, settings: Settings, *, limit: int | None = None) -> dict[str, Any]:
     """Score posts waiting for the model, then open cases from the new scores."""
     scored = 0
-    while True:
-        with _sole_scorer(engine) as mine:
-            if not mine:
-                break  # another worker is scoring; it looks again for waiting posts after it lets go
-            try:
-                scored += score_pending(engine, settings, limit=limit)
-            except NoModelError as exc:
-                # Collection goes on without a model; posts wait, and cases still open from earlier scores.
-                log.warning("no active model: posts wait for scoring", extra={"error": str(exc)})
-                break
-        # Posts stored while we held the lock may belong to a worker that skipped: look once more.
-        if limit is not None or not _waiting(engine):
-            break
+    try:
+        # Concurrent workers take disjoint batches (score_pending claims its posts), so no lock here.
+        scored = score_pending(engine, settings, limit=limit)
+    except NoModelError as exc:
+        # Collection goes on without a model; posts wait, and cases still open from earlier scores.
+        log.warning("no active model: posts wait for scoring", extra={"error": str(exc)})
     metrics.POSTS_SCORED.inc(scored)
     cases = open_new_cases(engine, settings)
     return asdict(ProcessSummary(scored=scored, checked=cases.checked, opened=cases.opened, joined=cases.joined))

@@ -117,7 +117,11 @@ def get_classifier(settings: Settings) -> Classifier:
 
 
 def score_pending(engine: Engine, settings: Settings, *, limit: int | None = None, batch_size: int = 256) -> int:
-    """Score posts not yet scored by the active version; returns how many were scored."""
+    """Score posts not yet scored by the active version; returns how many were scored.
+
+    Safe to run in several workers at once: on PostgreSQL each batch is claimed (`FOR UPDATE SKIP LOCKED`)
+    in the transaction that writes its scores, so concurrent scorers take disjoint batches.
+    """
     classifier = get_classifier(settings)
     version = classifier.version
     done = 0
@@ -126,7 +130,7 @@ def score_pending(engine: Engine, settings: Settings, *, limit: int | None = Non
     while limit is None or done < limit:
         take = batch_size if limit is None else min(batch_size, limit - done)
         with Session(engine) as session:
-            posts = session.exec(
+            waiting = (
                 select(Post)
                 .where(
                     Post.text.is_not(None),  # type: ignore[union-attr]
@@ -134,7 +138,12 @@ def score_pending(engine: Engine, settings: Settings, *, limit: int | None = Non
                 )
                 .order_by(Post.id)
                 .limit(take)  # type: ignore[arg-type]
-            ).all()
+            )
+            if engine.dialect.name == "postgresql":
+                # Claim the batch until this transaction commits its scores: concurrent scorers skip these
+                # rows and take the next ones (SQLite has one writer, so the plain select is enough there).
+                waiting = waiting.with_for_update(skip_locked=True, of=Post)  # type: ignore[arg-type]
+            posts = session.exec(waiting).all()
             if not posts:
                 break
             regions = _regions(session, {p.asn_id for p in posts})

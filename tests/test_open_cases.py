@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
@@ -155,28 +154,3 @@ def test_concurrent_workers_open_each_case_once(engine: Engine) -> None:
         assert s.exec(select(func.count()).where(col(Score.flag_checked_at).is_(None))).one() == 0
         assert s.exec(select(func.count()).select_from(AuditLog)).one() == 15
         assert verify(s) is None
-
-
-def test_process_new_lets_one_worker_score_at_a_time(pg_schema_url: str, monkeypatch: Any) -> None:
-    """`score_pending` does not claim posts, so on PostgreSQL only the holder of the scoring lock scores."""
-    from sqlalchemy import text
-
-    from monitor import pipeline
-    from monitor.db import make_engine, upgrade
-    from monitor.leader import advisory_key
-
-    engine = make_engine(pg_schema_url)
-    upgrade(engine)
-    calls: list[int] = []
-    monkeypatch.setattr(pipeline, "score_pending", lambda engine, settings, limit=None: calls.append(1) or 0)
-    key = advisory_key("netra-scoring", engine.url.render_as_string(hide_password=True))
-    try:
-        with engine.connect() as other:  # another worker is scoring
-            assert other.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
-            assert pipeline.process_new(engine, SETTINGS)["scored"] == 0
-            assert calls == []
-            other.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-        pipeline.process_new(engine, SETTINGS)
-        assert calls == [1]
-    finally:
-        engine.dispose()

@@ -97,3 +97,54 @@ def test_ensure_default_model_trains_once_on_a_configured_base(tmp_path: Path) -
     seen.clear()
     assert ensure_default_model(settings, lambda *a: seen.append(a)) == first  # already there: nothing rebuilt
     assert seen == []
+
+
+@pytest.mark.postgres
+def test_concurrent_scorers_take_disjoint_batches(pg_schema_url: str, trained_data_dir: Path) -> None:
+    """Two workers scoring at once on PostgreSQL: each claims its own batches, every post is scored once."""
+    import threading
+
+    from classifiers.inference import Classifier
+    from monitor.db import make_engine, upgrade
+    from monitor.scoring import get_classifier
+
+    engine = make_engine(pg_schema_url)
+    upgrade(engine)
+    settings = Settings(data_dir=trained_data_dir)
+    with session_scope(engine) as session:
+        ids = [make_post(session, text=f"Ayo coblos nomor {i}").id for i in range(12)]
+    classifier = get_classifier(settings)
+    both_claimed = threading.Barrier(2, timeout=60)  # each scorer's first batch waits until both hold one
+    waited: set[int] = set()
+
+    def score(items: list, registry: object) -> list:
+        if threading.get_ident() not in waited:
+            waited.add(threading.get_ident())
+            both_claimed.wait()
+        return Classifier.score(classifier, items, registry)  # type: ignore[arg-type]
+
+    counts: list[int] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            counts.append(score_pending(engine, settings, batch_size=2))
+        except BaseException as exc:
+            errors.append(exc)
+
+    classifier.score = score  # type: ignore[method-assign]
+    try:
+        threads = [threading.Thread(target=work) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert sum(counts) == 12 and min(counts) > 0  # both did some of the work, none twice
+        with Session(engine) as session:
+            scored = session.exec(select(Score.post_id)).all()
+            assert sorted(scored) == sorted(ids)
+            assert all(p.scored_version == classifier.version for p in session.exec(select(Post)))
+    finally:
+        del classifier.score  # back to the class's method for the other tests
+        engine.dispose()
