@@ -2,10 +2,12 @@
 
     .venv/bin/python benchmarks/pipeline.py [--posts 100000] [--workers 1,2] [--model default|tiny]
 
-The loopback server runs in a child process and serves `--posts` posts (a mix of neutral and partisan
-texts about the demo elections) spread over accounts of `--per-account` posts each. For each worker
-count a fresh PostgreSQL schema is created, the demo elections are imported, the accounts registered,
-and that many `netra worker` processes (one task at a time each, as `netra worker -c 1`) are started on
+The loopback server runs in a child process and serves `--posts` posts spread over accounts of
+`--per-account` posts each. The texts are drawn from Netra's labelled corpus (its elections are imported):
+`--partisan-share` of them labelled `dukungan`/`serangan` there (default 0.1: the timelines of civil
+servants are overwhelmingly neutral, and each partisan post costs an extra occlusion pass for its spans),
+the rest `netral`. For each worker count a fresh PostgreSQL schema is created, the corpus elections are
+imported, the accounts registered, and that many `netra worker` processes (one task at a time each, as `netra worker -c 1`) are started on
 the real Redis. One `collect_batch` task per `--batch` accounts is queued; each collect task queues a
 `process_new` (score + open cases) task, exactly as under `netra run`. The clock stops when every post
 is stored, scored and looked at by the flag rules. Prints posts/s end to end, when collection alone
@@ -36,6 +38,7 @@ from sqlmodel import Session, col, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, load_corpus  # noqa: E402
 from classifiers.registry import load_registry  # noqa: E402
 from monitor.config import Settings  # noqa: E402
 from monitor.db import make_engine, session_scope, upgrade  # noqa: E402
@@ -47,26 +50,19 @@ from tests.utils.procs import NetraProcess, wait_for  # noqa: E402
 
 PG_URL = os.environ.get("NETRA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = "redis://127.0.0.1:6379/0"
-TEXTS = [
-    "Rapat koordinasi dinas pagi ini berjalan lancar, terima kasih semua.",
-    "Pelayanan KTP keliling hari Sabtu di kecamatan, silakan datang.",
-    "Ayo coblos nomor 1 RaLes, Indonesia Melaju! #RaLes01",
-    "Jangan pilih Pak Bambang, janji kampanyenya kosong.",
-    "Selamat hari guru untuk semua pendidik di kota kita.",
-    "Dukung terus Bu Lestari, pemimpin yang peduli rakyat kecil.",
-    "Cuaca hari ini cerah, cocok untuk kerja bakti di lingkungan.",
-    "BaDe02 bersama sejahtera, pilihan tepat untuk kita semua!",
-]
 
 
-def serve(accounts: int, per_account: int, conn: Any) -> None:
+def serve(accounts: int, per_account: int, partisan_share: float, conn: Any) -> None:
     """Child process: the loopback platform with `accounts` Bluesky accounts, until told to stop."""
     rng = random.Random(5)
+    rows = load_corpus(DEFAULT_CORPUS)
+    neutral = [r.text for r in rows if r.label == "netral"]
+    partisan = [r.text for r in rows if r.label != "netral"]
     server = LoopbackServer()
     for n in range(accounts):
         account = server.world.add_account("bluesky", f"pegawai{n}.bsky.social")
         for _ in range(per_account):
-            server.world.add_post(account, rng.choice(TEXTS))
+            server.world.add_post(account, rng.choice(partisan if rng.random() < partisan_share else neutral))
     server.start()
     handles = [server.handle_for(a) for a in server.world.accounts.values()]
     conn.send((server.scraper_settings(), handles))
@@ -92,12 +88,15 @@ def drop_schema(schema: str) -> None:
 
 def register(engine: Engine, handles: list[str]) -> None:
     with session_scope(engine) as session:
-        import_elections(session, load_registry(ROOT / "demo" / "elections.yaml"))
-        agency = Agency(code="BENCH", name="Benchmark", region="Kota Harapan Jaya")
+        registry = load_registry(DEFAULT_ELECTIONS)
+        import_elections(session, registry)
+        agency = Agency(code="BENCH", name="Benchmark", region="Indonesia")
         session.add(agency)
         session.flush()
+        # ASN serve in the corpus elections' regions in turn, so the flag rules see concerned and unconcerned ones.
+        regions = sorted({e.region for e in registry.elections})
         asns = [
-            Asn(nip=f"1985031220100{n:05d}", name=f"ASN {n}", agency_id=agency.id, region="Indonesia")  # type: ignore[arg-type]
+            Asn(nip=f"1985031220100{n:05d}", name=f"ASN {n}", agency_id=agency.id, region=regions[n % len(regions)])  # type: ignore[arg-type]
             for n in range(len(handles))
         ]
         session.add_all(asns)
@@ -222,6 +221,7 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2", help="worker counts to run, e.g. 1,2")
     parser.add_argument("--model", choices=["default", "tiny"], default="default")
     parser.add_argument("--data-dir", default=None, help="where the model lives (default ./netra-data)")
+    parser.add_argument("--partisan-share", type=float, default=0.1, help="share of partisan texts (0 to 1)")
     parser.add_argument("--timeout", type=float, default=3 * 3600)
     parser.add_argument(
         "--threshold", type=float, default=None,
@@ -240,10 +240,12 @@ def main() -> None:
     print(f"model {version} ({args.model}) ready in {time.perf_counter() - t0:.1f} s")
 
     parent, child = mp.Pipe()
-    proc = mp.get_context("spawn").Process(target=serve, args=(accounts, args.per_account, child), daemon=True)
+    proc = mp.get_context("spawn").Process(
+        target=serve, args=(accounts, args.per_account, args.partisan_share, child), daemon=True
+    )
     proc.start()
     overrides, handles = parent.recv()
-    print(f"{args.posts:,} posts on {accounts:,} accounts; collect tasks of {args.batch} accounts; PostgreSQL + Redis; "
+    print(f"{args.posts:,} posts on {accounts:,} accounts ({args.partisan_share:.0%} partisan texts); collect tasks of {args.batch} accounts; PostgreSQL + Redis; "
           f"{os.cpu_count()} CPUs on this machine (load average {os.getloadavg()[0]:.1f})")  # fmt: skip
     results = []
     try:
