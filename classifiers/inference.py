@@ -2,7 +2,9 @@
 
 Mentions are marked first (so the model sees `[CALON-A]`, not names), then texts are scored in
 length-sorted batches with dynamic padding under `torch.inference_mode`, optionally on a dynamic
-int8-quantised copy of the model. Flagged posts get occlusion spans mapped back to the original text.
+int8-quantised copy of the model; the few posts the int8 copy is unsure of (near the operating
+threshold or between two labels) are scored again in fp32, so the labels match the fp32 model's.
+Flagged posts get occlusion spans mapped back to the original text.
 """
 
 from __future__ import annotations
@@ -49,13 +51,20 @@ class ScoreResult:
                 "spans": self.spans, "model": self.model}  # fmt: skip
 
 
+# An int8 probability this close to the operating threshold, or to the runner-up label, is re-scored in fp32.
+UNSURE_MARGIN = 0.1
+
+
 def quantise(model: StanceModel, config: StanceConfig) -> StanceModel:
     """Dynamic int8 for the frozen lower layers (weights int8, activations quantised on the fly).
 
     The fine-tuned top layers stay fp32; training saw both fp32 and int8 lower outputs, so the two paths agree.
+    The copy shares the fp32 model's embedding table (the largest tensor, never quantised).
     """
     trained = int(config.extra.get("train_layers", 0)) or len(model.layers)
-    return quantise_lower(model, max(0, len(model.layers) - trained))
+    quantised = quantise_lower(model, max(0, len(model.layers) - trained))
+    quantised.encoder.embeddings = model.encoder.embeddings
+    return quantised
 
 
 class Classifier:
@@ -65,12 +74,29 @@ class Classifier:
         self.version = version
         self.tokenizer = tokenizer
         self.model = quantise(model, config) if optimised else model
+        self.reference = model if optimised else None  # fp32, for the posts the int8 copy is unsure of
         self.batch_size = batch_size
         self.explain = explain
 
     def probabilities(self, marked_texts: list[str]) -> np.ndarray:
-        logits = logits_for(self.model, self.tokenizer, marked_texts, self.config.max_length, self.batch_size)  # type: ignore[arg-type]
+        probs = self._probabilities(self.model, marked_texts)
+        if self.reference is not None and len(probs):
+            unsure = np.flatnonzero(self.unsure(probs))
+            if unsure.size:
+                probs[unsure] = self._probabilities(self.reference, [marked_texts[i] for i in unsure])
+        return probs
+
+    def _probabilities(self, model: StanceModel, marked_texts: list[str]) -> np.ndarray:
+        logits = logits_for(model, self.tokenizer, marked_texts, self.config.max_length, self.batch_size)  # type: ignore[arg-type]
         return softmax(logits, self.config.temperature)
+
+    def unsure(self, probs: np.ndarray) -> np.ndarray:
+        """Rows whose label (see `decide`) could flip under int8 noise: P(side) near the operating threshold,
+        or a flagged post whose two sides are close."""
+        flag = flag_scores(probs)
+        near_threshold = np.abs(flag - self.config.threshold) < UNSURE_MARGIN
+        sides_close = (flag >= self.config.threshold) & (np.abs(probs[:, 1] - probs[:, 2]) < UNSURE_MARGIN)
+        return near_threshold | sides_close
 
     def decide(self, probs: np.ndarray) -> list[str]:
         """Netral unless P(side) reaches the operating threshold; then the likelier side."""

@@ -99,6 +99,27 @@ def test_int8_path_agrees_with_fp32_on_most_labels(trained: tuple[Path, Path]) -
     assert (fp32.argmax(1) == int8.argmax(1)).mean() >= 0.9
 
 
+def test_optimised_path_rescores_the_posts_int8_is_unsure_of_in_fp32(
+    trained: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, version = trained
+    texts = [r.text for r in load_corpus(DEFAULT_CORPUS)[:64]]
+    fp32 = load_classifier(version, optimised=False).probabilities(texts)
+    optimised = load_classifier(version, optimised=True)
+    int8 = optimised._probabilities(optimised.model, texts)
+    # the untrained model's scores sit close together: a threshold in their middle and a margin to match,
+    # so that some posts are near the threshold and some are not
+    flag = int8[:, 1] + int8[:, 2]
+    optimised.config.threshold = float(np.median(flag))
+    monkeypatch.setattr("classifiers.inference.UNSURE_MARGIN", float(flag.max() - flag.min()) / 8)
+    unsure = optimised.unsure(int8)
+    assert 0 < unsure.sum() < len(texts)
+    cascaded = optimised.probabilities(texts)
+    np.testing.assert_allclose(cascaded[unsure], fp32[unsure], atol=1e-5)
+    np.testing.assert_array_equal(cascaded[~unsure], int8[~unsure])
+    assert optimised.model.encoder.embeddings is optimised.reference.encoder.embeddings  # one table in memory
+
+
 def test_promotion_keeps_the_better_version(trained: tuple[Path, Path], tmp_path: Path) -> None:
     root, version = trained
     worse = root / "versions" / "v0-worse"
