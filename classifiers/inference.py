@@ -139,7 +139,8 @@ class Classifier:
         """
         words = [_words(m.text) for m, _, _ in posts]
         variants = [m.text[:s] + m.text[e:] for (m, _, _), ws in zip(posts, words, strict=True) for s, e in ws]
-        probs = self.probabilities(variants) if variants else np.zeros((0, len(LABELS)))
+        # the fast copy alone: occlusion ranks words, it decides no label, so no fp32 re-scoring here
+        probs = self._probabilities(self.model, variants) if variants else np.zeros((0, len(LABELS)))
         out: list[list[dict[str, object]]] = []
         at = 0
         for (m, label_index, base_prob), ws in zip(posts, words, strict=True):
