@@ -7,7 +7,9 @@ Seeds a fresh schema in the PostgreSQL database `test` (NETRA_BENCH_PG_URL overr
 agencies, ASN, accounts, `--posts` posts with raw payloads, and `--cases` cases with scores in every
 status. Starts the real app under uvicorn (`--workers` processes) in a separate process on a free
 loopback port, logs in, and from this process drives `--clients` concurrent clients (closed loop,
-no think time) through three scenarios; prints p50/p95/p99 and requests/s for each. Target: p95 < 150 ms.
+no think time, one kept-alive HTTP/1.1 connection each, full responses read) through three scenarios;
+prints p50/p95/p99, requests/s and the CPU per request of the app and of the clients for each.
+Target: p95 < 150 ms.
 """
 
 from __future__ import annotations
