@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from threading import Lock
 from typing import Any, Literal
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, event, func, or_
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from monitor.models import (
@@ -29,6 +32,7 @@ __all__ = [
     "ACTIVE_STATUSES",
     "CaseFilters",
     "CaseNotFound",
+    "CountCache",
     "QueuePage",
     "QueueRow",
     "Viewer",
@@ -236,6 +240,60 @@ def count_by_status(session: Session, viewer: Viewer, filters: CaseFilters | Non
         stmt = _apply_filters(stmt, f, utcnow())
     counts = dict(session.exec(_scope(stmt, viewer).group_by(Case.status)).all())
     return {s.value: int(counts.get(s.value, 0)) for s in CaseStatus}
+
+
+# Every commit in this process that inserted, changed or deleted a case bumps this generation, which
+# empties every `CountCache` of the process (other processes' changes show once the entry's TTL is over).
+_generation = 0
+_generation_lock = Lock()
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _note_case_changes(session: Any, _flush_context: Any) -> None:
+    if any(isinstance(o, Case) for o in (*session.new, *session.dirty, *session.deleted)):
+        session.info["cases_changed"] = True
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _bump_generation(session: Any) -> None:
+    global _generation
+    if session.info.pop("cases_changed", False):
+        with _generation_lock:
+            _generation += 1
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _forget_case_changes(session: Any) -> None:
+    session.info.pop("cases_changed", None)
+
+
+class CountCache:
+    """`count_by_status` per (scope, filters other than status and sort), kept for `ttl_s` seconds.
+
+    Only the tab counts come from here; the queue's rows are always read live, so a stale count never
+    hides a case. A case change committed in this process empties the cache at once; changes made by
+    other processes (other web workers, the pipeline) show within `ttl_s`.
+    """
+
+    def __init__(self, ttl_s: float = 5.0, max_entries: int = 1024) -> None:
+        self.ttl_s = ttl_s
+        self.max_entries = max_entries
+        self._entries: dict[tuple[Any, ...], tuple[int, float, dict[str, int]]] = {}
+        self._lock = Lock()
+
+    def counts(self, session: Session, viewer: Viewer, filters: CaseFilters) -> dict[str, int]:
+        key = (viewer.scope, *(v for k, v in vars(filters).items() if k not in ("statuses", "sort")))
+        now = time.monotonic()
+        hit = self._entries.get(key)
+        if hit is not None and hit[0] == _generation and now - hit[1] < self.ttl_s:
+            return dict(hit[2])
+        generation = _generation  # read before counting: a change committed meanwhile makes this entry stale
+        counts = count_by_status(session, viewer, filters)
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()
+            self._entries[key] = (generation, now, counts)
+        return dict(counts)
 
 
 def scoped_case(session: Session, viewer: Viewer, case_id: int) -> Case:

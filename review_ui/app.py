@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
 from monitor.case_actions import NotAllowed
-from monitor.cases import CaseNotFound
+from monitor.cases import CaseNotFound, CountCache
 from monitor.config import Settings, get_settings
 from monitor.db import get_engine
 from monitor.metrics import metrics_router
@@ -53,6 +53,7 @@ def create_app(
     app.state.engine = engine or get_engine(settings.db_url)
     app.state.throttle = throttle or LoginThrottle()
     app.state.options_cache = {}  # the queue's drop-down values, per scope (review_ui.routes.queue)
+    app.state.counts = CountCache()  # the queue's counts per status (rows are always live)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

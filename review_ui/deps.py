@@ -59,12 +59,14 @@ def current_user(request: Request, session: Session = Depends(db)) -> User:
     return user
 
 
-def viewer(user: User = Depends(current_user)) -> Viewer:
+# The checks below do no I/O: as `async def` they run on the event loop instead of taking a thread-pool
+# round trip each, which is a measurable share of a request's CPU.
+async def viewer(user: User = Depends(current_user)) -> Viewer:
     return Viewer.of(user)
 
 
 def require_roles(*roles: Role):  # type: ignore[no-untyped-def]
-    def check(v: Viewer = Depends(viewer)) -> Viewer:
+    async def check(v: Viewer = Depends(viewer)) -> Viewer:
         if v.role not in roles:
             raise HTTPException(403, "not allowed for your role")
         return v
@@ -75,7 +77,7 @@ def require_roles(*roles: Role):  # type: ignore[no-untyped-def]
 admin_only = require_roles(Role.admin)
 
 
-def audit_readers(v: Viewer = Depends(viewer)) -> Viewer:
+async def audit_readers(v: Viewer = Depends(viewer)) -> Viewer:
     """The whole audit log spans every agency: admins and auditors without an agency scope."""
     if v.role == Role.admin or (v.role == Role.auditor and v.agency_id is None):
         return v

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,7 @@ def remaining(deadline: datetime, lang: str) -> tuple[str, bool]:
 
 templates = Jinja2Templates(directory=str(TEMPLATES))
 templates.env.autoescape = True
+templates.env.auto_reload = False  # compiled once per process: no stat() of every template file on each render
 templates.env.filters["wib"] = wib
 templates.env.filters["pretty_payload"] = pretty_payload
 templates.env.globals["highlight"] = highlight
@@ -91,11 +93,11 @@ def page(request: Request, name: str, context: dict[str, Any] | None = None, sta
     ctx = {
         "request": request,
         "lang": lang,
-        "_": lambda key, **kw: translate(lang, key, **kw),
+        "_": partial(translate, lang),
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token(request),
         "flashes": request.session.pop("flash", []),
-        "remaining": lambda deadline: remaining(deadline, lang),
+        "remaining": partial(remaining, lang=lang),
         **(context or {}),
     }
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code)

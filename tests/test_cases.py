@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from monitor import case_actions as act
 from monitor.audit import verify
 from monitor.case_detail import get_case
-from monitor.cases import CaseFilters, CaseNotFound, Viewer, count_by_status, queue
+from monitor.cases import CaseFilters, CaseNotFound, CountCache, Viewer, count_by_status, queue
 from monitor.dashboard import dashboard
 from monitor.evidence import build_evidence_pack
 from monitor.models import ReviewAction
@@ -63,6 +63,24 @@ def test_scope_and_pagination(world: dict) -> None:
         with pytest.raises(CaseNotFound):
             get_case(s, world["sup_a"], world["b"])
         assert get_case(s, world["auditor"], world["b"]).case.id == world["b"]
+
+
+def test_count_cache_is_scoped_and_emptied_by_case_changes(world: dict) -> None:
+    cache = CountCache(ttl_s=3600)
+    with Session(world["engine"], expire_on_commit=False) as s:
+        assert cache.counts(s, world["sup_a"], CaseFilters())["open"] == 7
+        assert cache.counts(s, world["sup_b"], CaseFilters())["open"] == 1  # its own scope, not A's entry
+        assert cache.counts(s, world["sup_a"], CaseFilters(label="serangan"))["open"] == 0  # filters are keyed
+        act.dismiss(s, world["sup_a"], world["a"][0], reason="bukan kampanye")
+        s.rollback()  # nothing committed: the cached figure still holds
+        assert cache.counts(s, world["sup_a"], CaseFilters())["open"] == 7
+        act.dismiss(s, world["sup_a"], world["a"][0], reason="bukan kampanye")
+        s.commit()  # a committed case change in this process empties the cache at once
+        counts = cache.counts(s, world["sup_a"], CaseFilters())
+        assert (counts["open"], counts["dismissed"]) == (6, 1)
+    expired = CountCache(ttl_s=0)
+    with Session(world["engine"]) as s:
+        assert expired.counts(s, world["admin"], CaseFilters())["open"] == 7
 
 
 def test_filters(world: dict) -> None:

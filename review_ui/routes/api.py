@@ -16,7 +16,7 @@ from sqlmodel import Session
 from monitor import case_actions as act
 from monitor.audit import record, verify
 from monitor.case_detail import get_case
-from monitor.cases import Viewer, count_by_status, queue
+from monitor.cases import Viewer, queue
 from monitor.evidence import build_evidence_pack
 from review_ui.deps import audit_readers, db, viewer
 from review_ui.filters import parse_filters
@@ -85,7 +85,9 @@ def list_cases(
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from exc
     items = [CaseSummary(**{**r.__dict__, "overdue": r.overdue}) for r in result.rows]
-    return CaseList(items=items, next_cursor=result.next_cursor, counts=count_by_status(session, v, filters))
+    return CaseList(
+        items=items, next_cursor=result.next_cursor, counts=request.app.state.counts.counts(session, v, filters)
+    )
 
 
 @router.get("/cases/{case_id}", summary="One case with its post, ASN, score and history")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from monitor.cases import Viewer, count_by_status, filter_options, queue
+from monitor.cases import Viewer, filter_options, queue
 from review_ui.deps import db, viewer
 from review_ui.filters import parse_filters
 from review_ui.render import page
@@ -39,7 +39,7 @@ def queue_page(request: Request, v: Viewer = Depends(viewer), session: Session =
         result = queue(session, v, filters, cursor=request.query_params.get("after"), limit=PAGE_SIZE)
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from exc
-    counts = count_by_status(session, v, filters)
+    counts = request.app.state.counts.counts(session, v, filters)  # cached a few seconds; rows are live
     kept = [(k, val) for k, val in request.query_params.multi_items() if k not in ("after", "lang") and val]
     base = [(k, val) for k, val in kept if k != "status"]
     context = {
