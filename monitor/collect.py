@@ -131,8 +131,13 @@ class _Writer:
                     outcomes = await asyncio.to_thread(store_results, self.engine, [(a, r) for a, r, _ in batch])
                 except Exception as exc:
                     outcomes = [exc] * len(batch)
+                except BaseException:  # cancelled: the accounts waiting on this batch must not wait forever
+                    for _, _, future in batch:
+                        future.cancel()
+                    raise
                 for (_, _, future), outcome in zip(batch, outcomes, strict=True):
-                    future.set_result(outcome)
+                    if not future.done():  # done: its account's task was cancelled while it waited
+                        future.set_result(outcome)
         return await done
 
     async def fail(self, account_id: int, status: str, error: str) -> None:
