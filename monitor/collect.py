@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from monitor.collect_store import AccountOutcome, store_failure, store_result
+from monitor.collect_store import AccountOutcome, store_failure, store_results
 from monitor.config import ScraperSettings, Settings
 from monitor.db import session_scope
 from monitor.models import Account, Asn, AsnStatus, CollectionRun, Verification, utcnow
-from scrapers.base import AccountRef, HtmlSource, ScrapeConfig, ScrapeError
+from scrapers.base import AccountRef, FetchResult, HtmlSource, ScrapeConfig, ScrapeError
 from scrapers.http import PoliteClient
 from scrapers.registry import SCRAPERS
 
@@ -112,12 +112,45 @@ def _jobs(session: Session, account_ids: Sequence[int] | None, platform: str | N
     ]
 
 
+class _Writer:
+    """One writer at a time (SQLite allows no more, and it keeps PostgreSQL calm). Results that arrive
+    while a batch is being written wait and go together in the next one: one transaction for them all."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.lock = asyncio.Lock()
+        self.queue: list[tuple[int, FetchResult, asyncio.Future[AccountOutcome | Exception]]] = []
+
+    async def store(self, account_id: int, result: FetchResult) -> AccountOutcome | Exception:
+        done: asyncio.Future[AccountOutcome | Exception] = asyncio.get_running_loop().create_future()
+        self.queue.append((account_id, result, done))
+        async with self.lock:
+            if not done.done():  # else an earlier batch took it along
+                batch, self.queue = self.queue, []
+                try:
+                    outcomes = await asyncio.to_thread(store_results, self.engine, [(a, r) for a, r, _ in batch])
+                except Exception as exc:
+                    outcomes = [exc] * len(batch)
+                except BaseException:  # cancelled: the accounts waiting on this batch must not wait forever
+                    for _, _, future in batch:
+                        future.cancel()
+                    raise
+                for (_, _, future), outcome in zip(batch, outcomes, strict=True):
+                    if not future.done():  # done: its account's task was cancelled while it waited
+                        future.set_result(outcome)
+        return await done
+
+    async def fail(self, account_id: int, status: str, error: str) -> None:
+        async with self.lock:
+            await asyncio.to_thread(store_failure, self.engine, account_id, status, error)
+
+
 async def _run(engine: Engine, jobs: list[_Job], settings: Settings, progress: Progress | None) -> CollectSummary:
     config = scrape_config(settings.scrapers)
     summary = CollectSummary()
     per_platform: dict[str, CollectSummary] = {}
     gate = asyncio.Semaphore(max(1, config.total_concurrency))
-    write = asyncio.Lock()  # one writer at a time: SQLite allows no more, and it keeps PostgreSQL calm
+    writer = _Writer(engine)
 
     async def one(client: PoliteClient, job: _Job) -> None:
         async with gate:
@@ -133,15 +166,13 @@ async def _run(engine: Engine, jobs: list[_Job], settings: Settings, progress: P
                     job.account_id, job.platform, status="error", error=f"{type(exc).__name__}: {exc}"
                 )
             else:
-                async with write:
-                    try:
-                        outcome = await asyncio.to_thread(store_result, engine, job.account_id, result)
-                    except Exception as exc:
-                        log.exception("storing account %s failed", job.account_id)
-                        outcome = AccountOutcome(job.account_id, job.platform, status="error", error=f"storing: {exc}")
+                stored = await writer.store(job.account_id, result)
+                if isinstance(stored, Exception):
+                    log.error("storing account %s failed", job.account_id, exc_info=stored)
+                    stored = AccountOutcome(job.account_id, job.platform, status="error", error=f"storing: {stored}")
+                outcome = stored
             if outcome.status != "ok":
-                async with write:
-                    await asyncio.to_thread(store_failure, engine, job.account_id, outcome.status, outcome.error or "")
+                await writer.fail(job.account_id, outcome.status, outcome.error or "")
         summary.add(outcome)
         per_platform.setdefault(job.platform, CollectSummary()).add(outcome)
         if progress is not None:

@@ -4,10 +4,12 @@ and advance the account's cursor in the same transaction (so a crash re-fetches,
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from monitor.db import session_scope
@@ -27,13 +29,28 @@ class AccountOutcome:
     foreign: int = 0  # items by other authors met on the way: not stored
 
 
-def is_own(post: ScrapedPost, account: Account, platform_user_id: str | None) -> bool:
+class AccountKeys(Protocol):
+    """What storing needs of an account: an Account, or just these columns of its row."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def asn_id(self) -> int: ...
+    @property
+    def platform(self) -> str: ...
+    @property
+    def handle(self) -> str: ...
+    @property
+    def platform_user_id(self) -> str | None: ...
+
+
+def is_own(post: ScrapedPost, account: AccountKeys, platform_user_id: str | None) -> bool:
     """Only the registered account's own posts and reposts are stored."""
     ids = {i for i in (platform_user_id, account.platform_user_id) if i}
     return post.author_id in ids or post.author_handle.lower() == account.handle.lower()
 
 
-def _new_row(post: ScrapedPost, account: Account, captured_at: datetime) -> dict[str, object]:
+def _new_row(post: ScrapedPost, account: AccountKeys, captured_at: datetime) -> dict[str, object]:
     """Column values of a new post: inserted with one executemany (the ORM costs ~1 ms a row)."""
     return {
         "account_id": account.id,
@@ -84,8 +101,17 @@ def _new_version(session: Session, row: Post, post: ScrapedPost, captured_at: da
     session.add(row)
 
 
+# Built once: a statement per account per pass costs more to build than to run.
+_EXISTING = select(
+    Post.id, Post.platform_post_id, Post.account_id, Post.text_sha256, Post.deleted_at, Post.text_purged_at
+).where(Post.platform == bindparam("platform"), col(Post.platform_post_id).in_(bindparam("ids", expanding=True)))
+_LIVE = select(Post.id, Post.platform_post_id).where(
+    Post.account_id == bindparam("account_id"), col(Post.deleted_at).is_(None), col(Post.posted_at) > bindparam("since")
+)
+
+
 def upsert_posts(
-    session: Session, account: Account, posts: list[ScrapedPost], outcome: AccountOutcome, captured_at: datetime
+    session: Session, account: AccountKeys, posts: list[ScrapedPost], outcome: AccountOutcome, captured_at: datetime
 ) -> None:
     unique = {p.platform_post_id: p for p in posts}  # a pinned post can appear twice on one page
     if not unique:
@@ -93,16 +119,7 @@ def upsert_posts(
     # Only the columns needed to decide; a full row is loaded only when its text changed.
     existing = {
         row.platform_post_id: row
-        for row in session.exec(
-            select(
-                Post.id,
-                Post.platform_post_id,
-                Post.account_id,
-                Post.text_sha256,
-                Post.deleted_at,
-                Post.text_purged_at,
-            ).where(Post.platform == account.platform, col(Post.platform_post_id).in_(list(unique)))
-        )
+        for row in session.exec(_EXISTING, params={"platform": account.platform, "ids": list(unique)})
     }
     new_rows = []
     reappeared = []
@@ -128,22 +145,39 @@ def upsert_posts(
 
 
 def mark_deleted(
-    session: Session, account: Account, result: FetchResult, outcome: AccountOutcome, now: datetime
+    session: Session, account: AccountKeys, result: FetchResult, outcome: AccountOutcome, now: datetime
 ) -> None:
     """Posts the platform should have served in this window but did not: deleted (evidence kept)."""
     if result.window_start is None:
         return
-    rows = session.exec(
-        select(Post.id, Post.platform_post_id).where(
-            Post.account_id == account.id,
-            col(Post.deleted_at).is_(None),
-            col(Post.posted_at) > result.window_start,
-        )
-    )
+    rows = session.exec(_LIVE, params={"account_id": account.id, "since": result.window_start})
     gone = [row.id for row in rows if row.platform_post_id not in result.seen_ids]
     if gone:
         session.execute(update(Post).where(col(Post.id).in_(gone)).values(deleted_at=now))
         outcome.deleted += len(gone)
+
+
+def _store_posts(session: Session, account: AccountKeys, result: FetchResult, now: datetime) -> AccountOutcome:
+    """Posts, versions and deletions of one account, in the caller's transaction."""
+    outcome = AccountOutcome(account.id, account.platform)  # type: ignore[arg-type]
+    own = [p for p in result.posts if is_own(p, account, result.platform_user_id)]
+    outcome.foreign = len(result.posts) - len(own)
+    upsert_posts(session, account, own, outcome, now)
+    session.flush()
+    mark_deleted(session, account, result, outcome, now)
+    return outcome
+
+
+def _advanced(account: AccountKeys, result: FetchResult, now: datetime) -> dict[str, Any]:
+    """The account's new cursor and status after a successful fetch."""
+    return {
+        "cursor": json.dumps(result.cursor, sort_keys=True),
+        "platform_user_id": result.platform_user_id or account.platform_user_id,
+        "last_status": CollectStatus.ok,
+        "last_error": None,
+        "last_collected_at": now,
+        "updated_at": now,
+    }
 
 
 def store_result(
@@ -155,19 +189,45 @@ def store_result(
         account = session.get(Account, account_id)
         if account is None:
             raise LookupError(f"account {account_id} no longer exists")
-        outcome = AccountOutcome(account_id, account.platform)
-        own = [p for p in result.posts if is_own(p, account, result.platform_user_id)]
-        outcome.foreign = len(result.posts) - len(own)
-        upsert_posts(session, account, own, outcome, now)
-        session.flush()
-        mark_deleted(session, account, result, outcome, now)
+        outcome = _store_posts(session, account, result, now)
         if advance_cursor:
-            account.cursor = json.dumps(result.cursor, sort_keys=True)
-            account.platform_user_id = result.platform_user_id or account.platform_user_id
-            account.last_status, account.last_error, account.last_collected_at = CollectStatus.ok, None, now
-            account.updated_at = now
-        session.add(account)
+            for key, value in _advanced(account, result, now).items():
+                setattr(account, key, value)
+            session.add(account)
     return outcome
+
+
+_KEYS = select(Account.id, Account.asn_id, Account.platform, Account.handle, Account.platform_user_id)
+
+
+def store_results(engine: Engine, items: Sequence[tuple[int, FetchResult]]) -> list[AccountOutcome | Exception]:
+    """Several accounts in one transaction (a group commit: a commit per account costs more than its rows),
+    their cursors advanced with one UPDATE. Should it fail, each account is stored in its own transaction,
+    so a failure stays with its account."""
+    try:
+        with session_scope(engine) as session:
+            ids = [account_id for account_id, _ in items]
+            accounts = {row.id: row for row in session.exec(_KEYS.where(col(Account.id).in_(ids)))}
+            outcomes: list[AccountOutcome | Exception] = []
+            updates = []
+            for account_id, result in items:
+                if account_id not in accounts:
+                    raise LookupError(f"account {account_id} no longer exists")
+                now = utcnow()
+                outcomes.append(_store_posts(session, accounts[account_id], result, now))
+                updates.append({"id": account_id} | _advanced(accounts[account_id], result, now))
+            session.execute(update(Account), updates)
+            return outcomes
+    except Exception as exc:
+        if len(items) == 1:
+            return [exc]
+    outcomes = []
+    for account_id, result in items:
+        try:
+            outcomes.append(store_result(engine, account_id, result))
+        except Exception as exc:
+            outcomes.append(exc)
+    return outcomes
 
 
 def store_failure(engine: Engine, account_id: int, status: str, error: str) -> AccountOutcome:

@@ -4,6 +4,8 @@ exponential backoff and jitter (honouring Retry-After), robots.txt, conditional 
 from __future__ import annotations
 
 import asyncio
+import itertools
+import random
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -12,7 +14,6 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 from aiolimiter import AsyncLimiter
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from scrapers.base import RateLimited, RobotsDisallowed, ScrapeConfig, ScrapeError
 
@@ -118,14 +119,13 @@ class PoliteClient:
             raise _Retryable(f"HTTP {response.status_code} from {url}", response)
         return response
 
-    def _wait(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, _Retryable) and exc.response is not None:
-            after = retry_after_s(exc.response)
-            if after is not None:
-                return after
-        backoff = wait_random_exponential(multiplier=self.config.backoff_base_s, max=self.config.backoff_max_s)
-        return backoff(state)
+    def _backoff_s(self, exc: _Retryable, attempt: int) -> float:
+        """Retry-After where the answer gives it, else exponential backoff with full jitter."""
+        after = retry_after_s(exc.response) if exc.response is not None else None
+        if after is not None:
+            return after
+        ceiling = self.config.backoff_base_s * 2.0 ** min(attempt - 1, 60)
+        return random.uniform(0, min(self.config.backoff_max_s, ceiling))
 
     async def get(
         self,
@@ -139,20 +139,17 @@ class PoliteClient:
         url = self.rewrite(url)
         if check_robots and self.config.obey_robots_txt:
             await self.ensure_allowed(url)
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.config.max_retries + 1),
-            wait=self._wait,
-            retry=retry_if_exception_type(_Retryable),
-            reraise=True,
-        )
-        try:
-            async for attempt in retrying:
-                with attempt:
-                    return await self._once(url, params, headers)
-        except _Retryable as exc:
-            if exc.response is not None and exc.response.status_code == 429:
-                raise RateLimited(f"{exc} (still rate-limited after {self.config.max_retries} retries)") from exc
-            raise ScrapeError(f"{exc} (after {self.config.max_retries} retries)") from exc
+        # A plain loop rather than tenacity: its machinery cost ~0.1 ms CPU per request, every request.
+        for attempt in itertools.count(1):
+            try:
+                return await self._once(url, params, headers)
+            except _Retryable as exc:
+                if attempt > self.config.max_retries:
+                    retries = self.config.max_retries
+                    if exc.response is not None and exc.response.status_code == 429:
+                        raise RateLimited(f"{exc} (still rate-limited after {retries} retries)") from exc
+                    raise ScrapeError(f"{exc} (after {retries} retries)") from exc
+                await asyncio.sleep(self._backoff_s(exc, attempt))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def rewrite(self, url: str) -> str:

@@ -12,7 +12,9 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from monitor.collect import collect_accounts, collect_pass
+from monitor.collect_store import store_results
 from monitor.models import Account, Asn, CollectionRun, Post, PostVersion
+from scrapers.base import FetchResult, ScrapedPost
 from scrapers.loopback import LoopbackServer
 from tests.utils.scrape_support import loopback_settings, register
 
@@ -237,3 +239,35 @@ def test_a_burst_longer_than_the_page_budget_is_caught_up_not_skipped(
     assert len(posts_of(sqlite_engine, registered.id)) == 3 + burst  # type: ignore[arg-type]
     assert "gaps" not in json.loads(account(sqlite_engine, registered.id).cursor or "{}")  # type: ignore[arg-type]
     assert collect_pass(sqlite_engine, settings).posts_deleted == 0
+
+
+def test_a_batch_that_fails_stores_each_account_alone(engine: Engine, server: LoopbackServer) -> None:
+    """Accounts stored together (one transaction) keep their failures apart: a bad one fails alone."""
+    first, second = (register(engine, server, server.world.add_account("rss", name, posts=0)) for name in ("a", "b"))
+
+    def result(account: Account, text: str) -> FetchResult:
+        post = ScrapedPost(
+            platform="rss",
+            platform_post_id=f"{account.handle}#1",
+            kind="post",
+            url=account.handle,
+            text=text,
+            posted_at=None,
+            author_id=account.handle,
+            author_handle=account.handle,
+            raw_payload=f"<item>{text}</item>",
+            request_url=account.handle,
+            http_status=200,
+        )
+        return FetchResult(posts=[post], cursor={"etag": text}, platform_user_id=account.handle)
+
+    outcomes = store_results(
+        engine,
+        [(first.id, result(first, "satu")), (999_999, result(first, "hilang")), (second.id, result(second, "dua"))],  # type: ignore[list-item]
+    )
+    assert isinstance(outcomes[1], LookupError)
+    assert [o.new for o in (outcomes[0], outcomes[2])] == [1, 1]  # type: ignore[union-attr]
+    assert [p.text for p in posts_of(engine, first.id)] == ["satu"]  # type: ignore[arg-type]
+    assert [p.text for p in posts_of(engine, second.id)] == ["dua"]  # type: ignore[arg-type]
+    assert json.loads(account(engine, second.id).cursor or "{}") == {"etag": "dua"}  # type: ignore[arg-type]
+    assert account(engine, second.id).last_status == "ok"  # type: ignore[arg-type]

@@ -119,3 +119,13 @@ async def test_url_rewrites_send_a_site_to_its_stand_in(server: LoopbackServer) 
     assert response.status_code == 200
     assert str(response.request.url) == f"{server.url}/feeds/kabar.xml"
     assert "<rss" in response.text
+
+
+def test_backoff_is_full_jitter_under_a_doubling_cap() -> None:
+    """Without Retry-After, retry n waits uniformly up to base * 2^(n-1), never beyond backoff_max_s."""
+    from scrapers.http import _Retryable
+
+    polite = PoliteClient(config(backoff_base_s=0.5, backoff_max_s=3.0))
+    for attempt, cap in [(1, 0.5), (2, 1.0), (3, 2.0), (4, 3.0), (200, 3.0)]:
+        waits = [polite._backoff_s(_Retryable("HTTP 500"), attempt) for _ in range(200)]
+        assert all(0 <= w <= cap for w in waits) and max(waits) > cap / 2
