@@ -16,7 +16,8 @@ from sqlmodel import Session, select
 
 from monitor.config import Settings
 from monitor.db import make_engine, upgrade
-from monitor.models import Account, Case, CasePost, Post
+from monitor.flagging import AsnPlace, ElectionPlace, FlagRules, ScoreView, decide
+from monitor.models import Account, Asn, Case, CasePost, Election, Post
 from monitor.runner import CeleryRunner
 from scrapers.loopback import LoopbackServer
 from tests.utils.factories import make_account, make_asn, make_score
@@ -190,7 +191,9 @@ def tiny_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     models = data_dir / "models"
     base = build_tiny_base(models / "tiny-base")
     options = TrainOptions(epochs=1, batch_size=16, train_layers=1, max_length=48)
-    run_training(models, base, small_corpus(data_dir / "c.jsonl"), load_registry(DEFAULT_ELECTIONS), options=options)
+    # threshold 0: the untrained model calls every post partisan, so the chain below has cases to open
+    corpus = small_corpus(data_dir / "c.jsonl")
+    run_training(models, base, corpus, load_registry(DEFAULT_ELECTIONS), options=options, threshold=0.0)
     return data_dir
 
 
@@ -243,6 +246,21 @@ def test_collect_score_and_open_cases_across_two_workers(
         assert len(cases) == len(set(cases))
         in_cases = s.exec(select(Case.post_id)).all() + s.exec(select(CasePost.post_id)).all()
         assert len(in_cases) == len(set(in_cases))
-        # Thresholds are 0: every post the (random) model labels partisan is in exactly one case.
-        partisan = s.exec(select(Score.post_id).where(Score.label != "netral")).all()  # type: ignore[arg-type]
-        assert sorted(in_cases) == sorted(partisan)
+        # Thresholds are 0: every post the (random) model labels partisan is in exactly one case, unless its
+        # target is an election held outside the ASN's region (the flag rules, applied here by hand).
+        asn = s.exec(select(Asn)).one()
+        elections = {e.id: ElectionPlace(e.id, str(e.level), e.region, e.province) for e in s.exec(select(Election))}
+        rules = FlagRules(operating_threshold=0.0, untargeted_threshold=0.0, deadline_days=7)
+        partisan = s.exec(select(Score).where(Score.label != "netral")).all()  # type: ignore[arg-type]
+        flagged = [
+            score.post_id
+            for score in partisan
+            if decide(
+                ScoreView(score.label, dict(score.probabilities), score.target_election_id),
+                AsnPlace(asn.region, asn.province),
+                elections,
+                rules,
+            ).flag
+        ]
+        assert flagged and len(flagged) < len(partisan)  # some open cases, some target elections held elsewhere
+        assert sorted(in_cases) == sorted(flagged)
