@@ -164,6 +164,8 @@ def run_once(
             "NETRA_DATABASE_URL": url, "NETRA_DATA_DIR": str(data_dir), "NETRA_RUNNER": "celery",
             "NETRA_BROKER_URL": REDIS_URL, "NETRA_CELERY__QUEUE": queue, "NETRA_CELERY__KEY_PREFIX": prefix,
             "NETRA_CELERY__CONCURRENCY": "1", "NETRA_SCRAPERS": json.dumps(scrapers), "NETRA_LOG_LEVEL": "INFO",
+            # The machine's cores shared out between the workers: more torch threads than cores makes them spin.
+            "NETRA_CLASSIFIER__THREADS": str(max(1, (os.cpu_count() or 1) // workers)),
         }  # fmt: skip
         if args.threshold is not None:
             env["NETRA_CLASSIFIER__OPERATING_THRESHOLD"] = str(args.threshold)
