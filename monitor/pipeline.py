@@ -78,18 +78,31 @@ class ProcessSummary:
     joined: int = 0
 
 
-def process_new(engine: Engine, settings: Settings, *, limit: int | None = None) -> dict[str, Any]:
-    """Score posts waiting for the model, then open cases from the new scores."""
-    scored = 0
-    try:
-        # Concurrent workers take disjoint batches (score_pending claims its posts), so no lock here.
-        scored = score_pending(engine, settings, limit=limit)
-    except NoModelError as exc:
-        # Collection goes on without a model; posts wait, and cases still open from earlier scores.
-        log.warning("no active model: posts wait for scoring", extra={"error": str(exc)})
-    metrics.POSTS_SCORED.inc(scored)
-    cases = open_new_cases(engine, settings)
-    return asdict(ProcessSummary(scored=scored, checked=cases.checked, opened=cases.opened, joined=cases.joined))
+def process_new(engine: Engine, settings: Settings, *, limit: int | None = None, batch: int = 1000) -> dict[str, Any]:
+    """Score posts waiting for the model and open cases from the new scores, `batch` posts at a time.
+
+    In batches so that a big backlog (a newly registered agency's first collection) shows its first
+    cases within minutes instead of after its last post is scored.
+    """
+    total = ProcessSummary()
+    while limit is None or total.scored < limit:
+        take = batch if limit is None else min(batch, limit - total.scored)
+        scored = 0
+        try:
+            # Concurrent workers take disjoint batches (score_pending claims its posts), so no lock here.
+            scored = score_pending(engine, settings, limit=take)
+        except NoModelError as exc:
+            # Collection goes on without a model; posts wait, and cases still open from earlier scores.
+            log.warning("no active model: posts wait for scoring", extra={"error": str(exc)})
+        metrics.POSTS_SCORED.inc(scored)
+        cases = open_new_cases(engine, settings)
+        total.scored += scored
+        total.checked += cases.checked
+        total.opened += cases.opened
+        total.joined += cases.joined
+        if scored < take:
+            break
+    return asdict(total)
 
 
 def run_once(engine: Engine, settings: Settings, *, platform: str | None = None) -> dict[str, Any]:

@@ -148,3 +148,27 @@ def test_concurrent_scorers_take_disjoint_batches(pg_schema_url: str, trained_da
     finally:
         del classifier.score  # back to the class's method for the other tests
         engine.dispose()
+
+
+def test_process_new_opens_cases_after_each_batch_of_a_backlog(
+    engine: Engine, trained_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monitor import pipeline
+
+    settings = Settings(data_dir=trained_data_dir)
+    with session_scope(engine) as session:
+        import_elections(session, load_registry(DEFAULT_ELECTIONS))
+        for n in range(5):
+            make_post(session, text=f"Ayo coblos Andi Wijaya no 1 ☝️ ({n})")
+    scored_at_each_check: list[int] = []
+    real_open = pipeline.open_new_cases
+
+    def recording_open(engine: Engine, settings: Settings) -> object:
+        with Session(engine) as session:
+            scored_at_each_check.append(len(session.exec(select(Score)).all()))
+        return real_open(engine, settings)
+
+    monkeypatch.setattr(pipeline, "open_new_cases", recording_open)
+    summary = pipeline.process_new(engine, settings, batch=2)
+    assert scored_at_each_check == [2, 4, 5]  # the rules see each batch's scores before the next batch is scored
+    assert summary["scored"] == 5 and summary["checked"] == 5
