@@ -264,3 +264,23 @@ def test_collect_score_and_open_cases_across_two_workers(
         ]
         assert flagged and len(flagged) < len(partisan)  # some open cases, some target elections held elsewhere
         assert sorted(in_cases) == sorted(flagged)
+
+
+def test_worker_shares_the_cores_out_between_its_processes_torch_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    from monitor.celery_app import app as celery_app
+    from monitor.cli import daemon
+    from monitor.config import get_settings
+
+    started: list[list[str]] = []
+    monkeypatch.setattr(celery_app, "worker_main", started.append)
+    monkeypatch.setattr(daemon, "ready_engine", lambda: None)
+    monkeypatch.setattr("monitor.logging_setup.configure_logging", lambda *a, **k: None)
+    monkeypatch.setattr(daemon.os, "cpu_count", lambda: 8)
+    cfg = get_settings()
+    monkeypatch.setattr(cfg.classifier, "threads", 0)
+    daemon.worker(concurrency=4, loglevel="INFO")
+    assert started and started[0][started[0].index("-c") + 1] == "4"
+    assert cfg.classifier.threads == 2  # 8 cores / 4 processes, inherited by the forked pool
+    monkeypatch.setattr(cfg.classifier, "threads", 3)  # an explicit setting is kept
+    daemon.worker(concurrency=4, loglevel="INFO")
+    assert cfg.classifier.threads == 3

@@ -86,6 +86,11 @@ def worker(
     from monitor.logging_setup import configure_logging
 
     cfg = settings()
+    processes = concurrency or cfg.celery.concurrency
+    if cfg.classifier.threads == 0:
+        # Each pool process scores with torch; more torch threads than cores makes them spin (measured with
+        # 2 processes x 2 threads on 2 cores: 50 posts/s instead of 136). The forked processes inherit this.
+        cfg.classifier.threads = worker_threads(os.cpu_count() or 1, processes)
     configure_logging(cfg, process="netra-worker")
     ready_engine()  # migrate before the first task; the engine is recreated in each worker process
     celery_app.worker_main(
@@ -95,13 +100,18 @@ def worker(
             "-Q",
             cfg.celery.queue,
             "-c",
-            str(concurrency or cfg.celery.concurrency),
+            str(processes),
             "-n",
             f"netra-{os.getpid()}@{socket.gethostname()}",
             "--without-gossip",
             "--without-mingle",
         ]
     )
+
+
+def worker_threads(cores: int, processes: int) -> int:
+    """Torch threads per pool process: the host's cores shared out, at least one."""
+    return max(1, cores // processes)
 
 
 def _when(value: datetime | None) -> str:
