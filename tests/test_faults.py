@@ -100,14 +100,14 @@ def _cut(app_name: str) -> int:
 def _collect_until_all_ok(engine: Engine, settings: Settings, ids: list[int], rounds: int = 20) -> None:
     """What the scheduler does over successive ticks: collect what is not ok yet, until everything is."""
     for _ in range(rounds):
-        with Session(engine) as s:
-            pending = s.exec(select(Account.id).where(col(Account.id).in_(ids), Account.last_status != "ok")).all()
-        if not pending:
-            return
-        try:
+        try:  # the tick's own query can meet a cut connection too
+            with Session(engine) as s:
+                pending = s.exec(select(Account.id).where(col(Account.id).in_(ids), Account.last_status != "ok")).all()
+            if not pending:
+                return
             collect_batch(engine, settings, account_ids=list(pending))
         except OperationalError:
-            continue  # the database went away between accounts; the next tick picks up
+            continue  # the database went away; the next tick picks up
     raise AssertionError("accounts still failing after all rounds")
 
 
@@ -154,11 +154,11 @@ def test_postgres_connections_cut_mid_run(pg_app_engine: Engine, app_name: str, 
         for _ in range(50):
             try:
                 open_new_cases(pg_app_engine, settings, batch_size=5)
+                with Session(pg_app_engine) as s:
+                    if s.exec(select(func.count()).where(col(Score.flag_checked_at).is_(None))).one() == 0:
+                        break
             except OperationalError:
-                continue  # out of retries during a burst of cuts; the next tick goes on
-            with Session(pg_app_engine) as s:
-                if s.exec(select(func.count()).where(col(Score.flag_checked_at).is_(None))).one() == 0:
-                    break
+                continue  # out of retries during a burst of cuts, or the check itself was cut; the next tick goes on
     finally:
         stop.set()
         thread.join()
