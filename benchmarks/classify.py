@@ -19,10 +19,11 @@ import multiprocessing as mp
 import os
 import resource
 import time
-from pathlib import Path
+
+from model_posts import add_model_arguments, evaluation_posts, model_dir
 
 
-def _run(path: str, model_dir: str, texts: list[str], threads: int, batch: int, queue: mp.Queue) -> None:
+def _run(path: str, version_dir: str, texts: list[str], threads: int, batch: int, queue: mp.Queue) -> None:
     import numpy as np
     import torch
 
@@ -31,7 +32,7 @@ def _run(path: str, model_dir: str, texts: list[str], threads: int, batch: int, 
     from classifiers.model import PREFIX
 
     torch.set_num_threads(threads)
-    clf = load_classifier(model_dir, optimised=path == "optimised", batch_size=batch, explain=False)
+    clf = load_classifier(version_dir, optimised=path == "optimised", batch_size=batch, explain=False)
     clf.probabilities(texts[:batch])  # warm-up
     start = time.perf_counter()
     if path == "naive":
@@ -51,23 +52,14 @@ def _run(path: str, model_dir: str, texts: list[str], threads: int, batch: int, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", help="A model version directory (default: the active one).")
-    parser.add_argument("--posts", type=int, default=1024)
-    parser.add_argument("--threads", type=int, default=2)
+    add_model_arguments(parser, posts=1024)
     parser.add_argument("--batch", type=int, default=32)
     args = parser.parse_args()
 
-    from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, load_corpus
     from classifiers.matcher import mark
-    from classifiers.registry import load_registry
-    from classifiers.versions import active_dir
-    from monitor.config import get_settings
 
-    model_dir = Path(args.model) if args.model else active_dir(get_settings().models_dir)
-    if model_dir is None:
-        raise SystemExit("no active model: run `netra model train` first, or pass --model DIR")
-    registry = load_registry(DEFAULT_ELECTIONS)
-    rows = [r for r in load_corpus(DEFAULT_CORPUS) if r.split in {"test", "heldout"}]
+    version = model_dir(args.model)
+    registry, rows = evaluation_posts()
     started = time.perf_counter()
     texts = [mark(rows[i % len(rows)].text, registry).text for i in range(args.posts)]
     marking_rate = len(texts) / (time.perf_counter() - started)
@@ -75,7 +67,7 @@ def main() -> None:
     results = {}
     for path in ("naive", "fp32-sorted", "optimised"):
         queue: mp.Queue = ctx.Queue()
-        proc = ctx.Process(target=_run, args=(path, str(model_dir), texts, args.threads, args.batch, queue))
+        proc = ctx.Process(target=_run, args=(path, str(version), texts, args.threads, args.batch, queue))
         proc.start()
         name, rate, labels, rss = queue.get()
         proc.join()
@@ -83,7 +75,7 @@ def main() -> None:
     naive_rate, fp32_labels = results["naive"][0], results["fp32-sorted"][1]
     mean_chars = sum(map(len, texts)) / len(texts)
     load = os.getloadavg()[0]
-    print(f"model {model_dir.name}; {len(texts)} posts (mean {mean_chars:.0f} chars), batch {args.batch}, "
+    print(f"model {version.name}; {len(texts)} posts (mean {mean_chars:.0f} chars), batch {args.batch}, "
           f"{args.threads} threads, {os.cpu_count()} CPUs, load average {load:.1f}")  # fmt: skip
     print(f"{'path':<12} {'posts/s':>9} {'x naive':>8} {'labels = fp32':>14} {'argmax = fp32':>14} {'peak RSS MB':>12}")
     for name, (rate, labels, rss) in results.items():

@@ -15,35 +15,27 @@ import argparse
 import os
 import random
 import time
-from pathlib import Path
+
+from model_posts import add_model_arguments, evaluation_posts, model_dir
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", help="A model version directory (default: the active one).")
-    parser.add_argument("--posts", type=int, default=256)
-    parser.add_argument("--threads", type=int, default=2)
+    add_model_arguments(parser, posts=256)
     parser.add_argument("--chunk", type=int, default=256)
     parser.add_argument("--fp32", action="store_true", help="The fp32 path instead of the int8 one.")
     args = parser.parse_args()
 
-    from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, load_corpus
     from classifiers.inference import PostInput, load_classifier
     from classifiers.matcher import mark
     from classifiers.model import LABELS
-    from classifiers.registry import load_registry
-    from classifiers.versions import active_dir
-    from monitor.config import get_settings
 
-    model_dir = Path(args.model) if args.model else active_dir(get_settings().models_dir)
-    if model_dir is None:
-        raise SystemExit("no active model: run `netra model train` first, or pass --model DIR")
-    registry = load_registry(DEFAULT_ELECTIONS)
-    rows = [r for r in load_corpus(DEFAULT_CORPUS) if r.split in {"test", "heldout"}]
+    version = model_dir(args.model)
+    registry, rows = evaluation_posts()
     random.Random(0).shuffle(rows)  # the corpus file is grouped by label; a timeline is mixed
     items = [PostInput(id=str(i), text=rows[i % len(rows)].text) for i in range(args.posts)]
     chunks = [items[s : s + args.chunk] for s in range(0, len(items), args.chunk)]
-    clf = load_classifier(model_dir, optimised=not args.fp32, threads=args.threads, explain=False)
+    clf = load_classifier(version, optimised=not args.fp32, threads=args.threads, explain=False)
     clf.score(items[:32], registry)  # warm-up
 
     def labels_only() -> list:
@@ -73,7 +65,7 @@ def main() -> None:
     flagged = [i for i, b in enumerate(before) if b.label != "netral"]
     texts = lambda r: [s["text"] for s in r.spans]  # noqa: E731
     same = sum(texts(before[i]) == texts(after[i]) for i in flagged)
-    print(f"model {model_dir.name} ({'fp32' if args.fp32 else 'int8'}); {len(items)} posts ({len(flagged)} flagged), "
+    print(f"model {version.name} ({'fp32' if args.fp32 else 'int8'}); {len(items)} posts ({len(flagged)} flagged), "
           f"chunks of {args.chunk}, {args.threads} threads, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     base = timed["per-post spans"][0]
@@ -81,7 +73,7 @@ def main() -> None:
         print(f"{name:<15} {rate:8.1f} posts/s  {rate / base:5.2f}x per-post")
     print(f"flagged posts whose batched spans are the same words in the same order as per-post: {same}/{len(flagged)}")
     if not args.fp32:  # int8 quantises activations per batch, so spans depend on what shares the batch
-        clf = load_classifier(model_dir, optimised=False, threads=args.threads, explain=False)
+        clf = load_classifier(version, optimised=False, threads=args.threads, explain=False)
         ref = per_post()
         for name, got in (("per-post", before), ("batched", after)):
             top = sum(texts(got[i])[:1] == texts(ref[i])[:1] for i in flagged if ref[i].label == got[i].label)

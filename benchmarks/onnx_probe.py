@@ -24,11 +24,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from model_posts import add_model_arguments, evaluation_posts, model_dir
 
 Probs = Callable[[list[str]], np.ndarray]  # texts -> probabilities (or logits)
 
 
-def build(model_dir: Path, workdir: Path) -> dict[str, Path]:
+def build(version_dir: Path, workdir: Path) -> dict[str, Path]:
     """fp32, fused, and the two int8 ONNX files of a version (reused when present)."""
     import onnx
     import torch
@@ -42,7 +43,7 @@ def build(model_dir: Path, workdir: Path) -> dict[str, Path]:
     files = {k: workdir / f"{k}.onnx" for k in ("raw", "fp32", "int8-all", "int8-lower")}
     if all(f.exists() for f in files.values()):
         return files
-    model, tokenizer, config = load_version(model_dir)
+    model, tokenizer, config = load_version(version_dir)
     model.encoder.set_attn_implementation("eager")  # sdpa exports a pattern the fusion does not recognise
     enc = encode(tokenizer, ["contoh", "contoh kalimat yang lebih panjang"], config.max_length)
     axes = {"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"}, "logits": {0: "batch"}}
@@ -55,7 +56,7 @@ def build(model_dir: Path, workdir: Path) -> dict[str, Path]:
     print("fused:", {k: v for k, v in fused.get_fused_operator_statistics().items() if v})
     fused.save_model_to_file(str(files["fp32"]))
     n_layers = len(model.layers)
-    lower = n_layers - (int(StanceConfig.load(model_dir).extra.get("train_layers", 0)) or n_layers)
+    lower = n_layers - (int(StanceConfig.load(version_dir).extra.get("train_layers", 0)) or n_layers)
     names = [n.name for n in onnx.load(str(files["fp32"]), load_external_data=False).graph.node]
     for key, upto in (("int8-all", n_layers), ("int8-lower", lower)):
         top = range(upto, n_layers)
@@ -91,9 +92,7 @@ def ort_path(file: Path, tokenizer: object, max_length: int, batch: int, threads
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", help="A model version directory (default: the active one).")
-    parser.add_argument("--posts", type=int, default=1024)
-    parser.add_argument("--threads", type=int, default=2)
+    add_model_arguments(parser, posts=1024)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument(
@@ -104,26 +103,19 @@ def main() -> None:
 
     import torch
 
-    from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, load_corpus
     from classifiers.inference import Classifier
     from classifiers.matcher import mark
     from classifiers.metrics import softmax
     from classifiers.model import load_version
-    from classifiers.registry import load_registry
-    from classifiers.versions import active_dir
-    from monitor.config import get_settings
 
     torch.set_num_threads(args.threads)
-    model_dir = Path(args.model) if args.model else active_dir(get_settings().models_dir)
-    if model_dir is None:
-        raise SystemExit("no active model: run `netra model train` first, or pass --model DIR")
-    registry = load_registry(DEFAULT_ELECTIONS)
-    rows = [r for r in load_corpus(DEFAULT_CORPUS) if r.split in {"test", "heldout"}]
+    version = model_dir(args.model)
+    registry, rows = evaluation_posts()
     texts = [mark(rows[i % len(rows)].text, registry).text for i in range(args.posts)]
-    files = build(model_dir, Path(args.workdir) / model_dir.name)
-    model, tokenizer, config = load_version(model_dir)
-    fp32 = Classifier(model, tokenizer, config, model_dir.name, optimised=False, batch_size=args.batch)
-    int8 = Classifier(model, tokenizer, config, model_dir.name, optimised=True, batch_size=args.batch)
+    files = build(version, Path(args.workdir) / version.name)
+    model, tokenizer, config = load_version(version)
+    fp32 = Classifier(model, tokenizer, config, version.name, optimised=False, batch_size=args.batch)
+    int8 = Classifier(model, tokenizer, config, version.name, optimised=True, batch_size=args.batch)
     rescored: dict[str, int] = {}
 
     def cascade(name: str, first: Probs) -> Probs:
@@ -154,7 +146,7 @@ def main() -> None:
     if args.only:
         paths = {k: v for k, v in paths.items() if k in args.only.split(",")}
     reference = fp32.decide(fp32.probabilities(texts))
-    print(f"model {model_dir.name}; {len(texts)} posts, batch {args.batch}, {args.threads} threads, "
+    print(f"model {version.name}; {len(texts)} posts, batch {args.batch}, {args.threads} threads, "
           f"{os.cpu_count()} CPUs, load average before {os.getloadavg()[0]:.1f}")  # fmt: skip
     agreement = {}
     for name, probs in paths.items():
