@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
@@ -10,6 +9,7 @@ from sqlmodel import Session, select
 
 from monitor.digest import deliveries as dl
 from monitor.models import DigestDelivery
+from tests.utils.concurrency import run_concurrently
 from tests.utils.factories import make_user
 
 NOW = datetime(2024, 11, 25, 0, 0, tzinfo=UTC)
@@ -76,20 +76,15 @@ def test_retry_then_permanent_failure(engine: Engine) -> None:
 
 def test_racing_claims_that_create_the_record_have_exactly_one_winner(engine: Engine) -> None:
     uids = [new_user(engine) for _ in range(5)]
-    barrier = threading.Barrier(4)
     wins: list[int] = []
 
     def contender() -> None:
-        barrier.wait()
         for uid in uids:
             if dl.claim(engine, uid, "2024-W47", now=NOW, lease=LEASE, create=True) is not None:
                 wins.append(uid)
 
-    threads = [threading.Thread(target=contender) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    _, errors = run_concurrently(contender, 4)
+    assert errors == []
     assert sorted(wins) == sorted(uids)  # every row claimed, none twice
     assert {row(engine, uid).attempts for uid in uids} == {1}
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,6 +14,7 @@ from sqlmodel import Session, select
 from monitor.config import DigestSettings, Settings, SmtpSettings
 from monitor.digest import IsoWeek, digest_problems, retry_due_digests, send_weekly_digests
 from monitor.models import CasePost, DigestDelivery, User
+from tests.utils.concurrency import run_concurrently
 from tests.utils.factories import make_account, make_agency, make_asn, make_case, make_post, make_user
 from tests.utils.smtp import SmtpServer
 
@@ -161,19 +161,9 @@ def test_rerun_sends_nothing_twice(engine: Engine, world: World, smtp: SmtpServe
 
 def test_concurrent_runners_send_each_digest_once(engine: Engine, world: World, smtp: SmtpServer) -> None:
     settings = make_settings(smtp)
-    barrier = threading.Barrier(3)
-    results = []
+    results, errors = run_concurrently(lambda: send_weekly_digests(engine, settings, week=WEEK, now=NOW), 3)
 
-    def runner() -> None:
-        barrier.wait()
-        results.append(send_weekly_digests(engine, settings, week=WEEK, now=NOW))
-
-    threads = [threading.Thread(target=runner) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-
+    assert errors == []
     assert len(results) == 3
     assert sorted(m["To"] for m in smtp.messages) == sorted([world.sup_a, world.sup_b, world.admin])
     assert sum(r.sent for r in results) == 3

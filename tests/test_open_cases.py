@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine, func
@@ -12,6 +11,7 @@ from monitor.audit import verify
 from monitor.config import Settings
 from monitor.models import AuditLog, Case, CasePost, Election, Score
 from monitor.open_cases import open_new_cases
+from tests.utils.concurrency import run_concurrently
 from tests.utils.factories import make_account, make_asn, make_post, make_score
 
 SETTINGS = Settings(_env_file=None)
@@ -132,19 +132,7 @@ def test_concurrent_workers_open_each_case_once(engine: Engine) -> None:
             make_score(s, make_post(s, account, kind="repost", original_post_id=f"orig-{i % 5}"))
         s.commit()
 
-    errors: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            open_new_cases(engine, SETTINGS, batch_size=4, now=NOW)
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _, errors = run_concurrently(lambda: open_new_cases(engine, SETTINGS, batch_size=4, now=NOW), 4)
     assert errors == []
     with Session(engine) as s:
         keys = s.exec(select(Case.asn_id, Case.original_key)).all()

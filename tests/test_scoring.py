@@ -19,6 +19,7 @@ from monitor.elections import import_elections
 from monitor.models import Post, Score
 from monitor.scoring import NoModelError, reviewed_examples, score_pending
 from tests.test_classifier_pipeline import small_corpus
+from tests.utils.concurrency import run_concurrently
 from tests.utils.factories import make_case, make_post, make_score
 from tests.utils.tiny_model import build_tiny_base
 
@@ -123,22 +124,9 @@ def test_concurrent_scorers_take_disjoint_batches(pg_schema_url: str, trained_da
             both_claimed.wait()
         return Classifier.score(classifier, items, registry)  # type: ignore[arg-type]
 
-    counts: list[int] = []
-    errors: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            counts.append(score_pending(engine, settings, batch_size=2))
-        except BaseException as exc:
-            errors.append(exc)
-
     classifier.score = score  # type: ignore[method-assign]
     try:
-        threads = [threading.Thread(target=work) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        counts, errors = run_concurrently(lambda: score_pending(engine, settings, batch_size=2), 2)
         assert errors == []
         assert sum(counts) == 12 and min(counts) > 0  # both did some of the work, none twice
         with Session(engine) as session:
