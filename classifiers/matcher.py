@@ -70,12 +70,16 @@ class _Pattern:
     candidate: int | None
     party: str | None
     needs_context: bool = False
+    needle: str = ""  # a literal every match contains: the regex runs only on posts that contain it
+
+
+def _words(value: str) -> list[str]:
+    return [w for w in re.split(r"[\s._-]+", fold(value)) if w]
 
 
 def _phrase(value: str) -> str:
     """A regex for a folded phrase: words separated by any run of spaces, dots, dashes or underscores."""
-    words = [re.escape(w) for w in re.split(r"[\s._-]+", fold(value)) if w]
-    return r"[\s._-]*".join(words)
+    return r"[\s._-]*".join(re.escape(w) for w in _words(value))
 
 
 def _bounded(body: str) -> str:
@@ -92,7 +96,8 @@ def _patterns(registry: RegistrySpec) -> list[_Pattern]:
             if len(fold(value).strip()) < 2:
                 continue
             body = re.escape(fold(value)) + r"(?!\w)" if hashtag else _bounded(_phrase(value))
-            out.append(_Pattern(re.compile(body), kind, eid, cand, party, context))
+            needle = fold(value) if hashtag else _words(value)[0]
+            out.append(_Pattern(re.compile(body), kind, eid, cand, party, context, needle))
 
     for e in registry.elections:
         if not e.is_national and e.region:
@@ -177,6 +182,8 @@ def mark(text: str, registry: RegistrySpec, region: str | None = None) -> Marked
     found: list[tuple[int, int, _Pattern]] = []
     context_needed: list[tuple[int, int, _Pattern]] = []
     for pattern in _patterns(registry):
+        if pattern.needle not in folded:  # most patterns: a substring test instead of a regex scan
+            continue
         for m in pattern.regex.finditer(folded):
             (context_needed if pattern.needs_context else found).append((m.start(), m.end(), pattern))
     if context_needed and _has_context(folded, found):
@@ -240,11 +247,18 @@ def fold_with_index(text: str) -> tuple[str, list[int]]:
     """Casefolded, diacritics-free text, and for each of its chars the index of the original char."""
     out: list[str] = []
     index: list[int] = []
+    if text.isascii():  # most posts' letters; casefold of ASCII is lower
+        return text.lower(), list(range(len(text)))
     for i, ch in enumerate(text):
-        folded = fold(ch)
+        folded = _fold_char(ch)
         out.append(folded)
         index.extend([i] * len(folded))
     return "".join(out), index
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    return fold(ch)
 
 
 def target_of(mentions: list[Mention]) -> dict[str, object] | None:

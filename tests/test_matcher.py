@@ -130,3 +130,13 @@ def test_offsets_map_back_to_original_text() -> None:
 
 def test_region_is_marked() -> None:
     assert mark("Pilkada Bandar Seruni damai", REGISTRY).text == "Pilkada [DAERAH] damai"
+
+
+def test_folding_ascii_fast_path_matches_per_character_folding() -> None:
+    from classifiers.matcher import fold_with_index
+    from classifiers.matcher_rules import fold
+
+    for text in ["Ayo COBLOS Andi-Wijaya no. 2!", "ÁNDI Wíjaya ✌️ ﬁx", "", "İ Straße"]:
+        folded, index = fold_with_index(text)
+        assert folded == "".join(fold(ch) for ch in text)
+        assert len(index) == len(folded) and all(folded[i] in fold(text[index[i]]) for i in range(len(folded)))
