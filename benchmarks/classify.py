@@ -4,8 +4,9 @@
 
 - naive: fp32, posts in arrival order, every batch padded to max_length (the tutorial pipeline);
 - fp32-sorted: fp32, length-sorted batches, dynamic padding, inference_mode;
-- optimised: the same, on a dynamic int8-quantised copy, with the posts it is unsure of re-scored in fp32
-  (what `netra classify` and scoring use).
+- optimised-intra: the same, on a dynamic int8-quantised copy, with the posts it is unsure of re-scored in
+  fp32, one batch at a time on torch's --threads intra-op threads;
+- optimised: the same with --threads batches at once, one core each (what `netra classify` and scoring use).
 Each path runs in its own process, so its peak memory (max RSS) is its own. Posts are the corpus's
 test + heldout splits, marked with the registry, cycled to --posts. Prints posts/s, ratio to naive,
 agreement with fp32 on the labels Netra gives (netral unless P(side) reaches the model's operating
@@ -31,8 +32,11 @@ def _run(path: str, version_dir: str, texts: list[str], threads: int, batch: int
     from classifiers.metrics import softmax
     from classifiers.model import PREFIX
 
-    torch.set_num_threads(threads)
-    clf = load_classifier(version_dir, optimised=path == "optimised", batch_size=batch, explain=False)
+    clf = load_classifier(version_dir, optimised=path.startswith("optimised"), threads=threads, batch_size=batch,
+                          explain=False)  # fmt: skip
+    if path in {"naive", "optimised-intra"}:  # one batch at a time on torch's own threads
+        torch.set_num_threads(threads)
+        clf.workers = 1
     clf.probabilities(texts[:batch])  # warm-up
     start = time.perf_counter()
     if path == "naive":
@@ -65,7 +69,7 @@ def main() -> None:
     marking_rate = len(texts) / (time.perf_counter() - started)
     ctx = mp.get_context("spawn")
     results = {}
-    for path in ("naive", "fp32-sorted", "optimised"):
+    for path in ("naive", "fp32-sorted", "optimised-intra", "optimised"):
         queue: mp.Queue = ctx.Queue()
         proc = ctx.Process(target=_run, args=(path, str(version), texts, args.threads, args.batch, queue))
         proc.start()
@@ -77,13 +81,13 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"model {version.name}; {len(texts)} posts (mean {mean_chars:.0f} chars), batch {args.batch}, "
           f"{args.threads} threads, {os.cpu_count()} CPUs, load average {load:.1f}")  # fmt: skip
-    print(f"{'path':<12} {'posts/s':>9} {'x naive':>8} {'labels = fp32':>14} {'argmax = fp32':>14} {'peak RSS MB':>12}")
+    print(f"{'path':<15} {'posts/s':>9} {'x naive':>8} {'labels = fp32':>14} {'argmax = fp32':>14} {'peak RSS MB':>12}")
     for name, (rate, labels, rss) in results.items():
         agree = [
             sum(a == b for a, b in zip(mine, ref, strict=True)) / len(mine)
             for mine, ref in zip(labels, fp32_labels, strict=True)
         ]
-        print(f"{name:<12} {rate:9.1f} {rate / naive_rate:8.2f} {agree[0]:14.2%} {agree[1]:14.2%} {rss:12.0f}")
+        print(f"{name:<15} {rate:9.1f} {rate / naive_rate:8.2f} {agree[0]:14.2%} {agree[1]:14.2%} {rss:12.0f}")
     print(f"registry matching (before the model, same for every path): {marking_rate:.0f} posts/s")
 
 

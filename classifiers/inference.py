@@ -9,6 +9,7 @@ Flagged posts get occlusion spans mapped back to the original text.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,7 +70,7 @@ def quantise(model: StanceModel, config: StanceConfig) -> StanceModel:
 
 class Classifier:
     def __init__(self, model: StanceModel, tokenizer: object, config: StanceConfig, version: str,
-                 *, optimised: bool = True, batch_size: int = 32, explain: bool = True) -> None:  # fmt: skip
+                 *, optimised: bool = True, batch_size: int = 32, explain: bool = True, workers: int = 1) -> None:  # fmt: skip
         self.config = config
         self.version = version
         self.tokenizer = tokenizer
@@ -77,6 +78,7 @@ class Classifier:
         self.reference = model if optimised else None  # fp32, for the posts the int8 copy is unsure of
         self.batch_size = batch_size
         self.explain = explain
+        self.workers = workers  # batches scored at once, one core each
 
     def probabilities(self, marked_texts: list[str]) -> np.ndarray:
         probs = self._probabilities(self.model, marked_texts)
@@ -87,7 +89,8 @@ class Classifier:
         return probs
 
     def _probabilities(self, model: StanceModel, marked_texts: list[str]) -> np.ndarray:
-        logits = logits_for(model, self.tokenizer, marked_texts, self.config.max_length, self.batch_size)  # type: ignore[arg-type]
+        logits = logits_for(model, self.tokenizer, marked_texts, self.config.max_length, self.batch_size,  # type: ignore[arg-type]
+                            self.workers)  # fmt: skip
         return softmax(logits, self.config.temperature)
 
     def unsure(self, probs: np.ndarray) -> np.ndarray:
@@ -178,9 +181,15 @@ def _log_odds(p: float | np.ndarray) -> np.ndarray:
 
 def load_classifier(model_dir: Path | str, *, optimised: bool = True, threads: int = 0, batch_size: int = 32,
                     explain: bool = True) -> Classifier:  # fmt: skip
-    if threads:
-        torch.set_num_threads(threads)
+    """The classifier of a version directory, scoring on `threads` cores (0: every core this process may use).
+
+    Each core scores its own batch, with torch's intra-op threads set to 1 for the process: on small batches
+    of short posts torch's threads spend much of their time waiting for each other (2 cores gave 1.2x one
+    core), and they spin against any other work on a shared machine (docs/benchmarks.md).
+    """
+    workers = threads or len(os.sched_getaffinity(0))
+    torch.set_num_threads(1)
     directory = Path(model_dir)
     model, tokenizer, config = load_version(directory)
     return Classifier(model, tokenizer, config, directory.name, optimised=optimised, batch_size=batch_size,
-                      explain=explain)  # fmt: skip
+                      explain=explain, workers=workers)  # fmt: skip

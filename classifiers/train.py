@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import warnings
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -155,12 +156,25 @@ def fit(model: StanceModel, tokenizer: PreTrainedTokenizerBase, texts: list[str]
 
 
 def logits_for(model: StanceModel, tokenizer: PreTrainedTokenizerBase, texts: list[str],
-               max_length: int = 96, batch_size: int = 64) -> np.ndarray:  # fmt: skip
-    """Logits in input order, computed in length-sorted batches with dynamic padding."""
+               max_length: int = 96, batch_size: int = 64, workers: int = 1) -> np.ndarray:  # fmt: skip
+    """Logits in input order, computed in length-sorted batches with dynamic padding.
+
+    With `workers` > 1, that many batches run at once on a thread pool (torch releases the GIL in its
+    kernels); set torch's own intra-op threads to 1 then, or the two kinds of threads fight for the cores.
+    """
     out = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
     model.eval()
-    with torch.inference_mode():
-        for batch in length_batches([len(t) for t in texts], batch_size):
+
+    def score(batch: list[int]) -> None:
+        with torch.inference_mode():
             enc = encode(tokenizer, [texts[i] for i in batch], max_length)
             out[batch] = model(enc["input_ids"], enc["attention_mask"]).float().numpy()
+
+    batches = length_batches([len(t) for t in texts], batch_size)
+    if workers > 1 and len(batches) > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(score, batches))
+    else:
+        for batch in batches:
+            score(batch)
     return out

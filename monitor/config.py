@@ -66,7 +66,7 @@ class ClassifierSettings(BaseModel):
     operating_threshold: float | None = None
     batch_size: int = 32
     max_length: int = 128
-    threads: int = 0  # 0: let torch decide
+    threads: int = 0  # cores to score on, one batch each; 0: every core this process may use
     optimised: bool = True  # int8 dynamic quantisation at inference
     real_data_dir: Path = Path("../shared/data/real")  # real labelled datasets for `netra model evaluate`
 

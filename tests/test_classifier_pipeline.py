@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
+from torch.ao.nn.quantized.dynamic import Linear as DynamicLinear
 
 from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, load_corpus
 from classifiers.inference import PostInput, load_classifier
@@ -118,6 +120,18 @@ def test_optimised_path_rescores_the_posts_int8_is_unsure_of_in_fp32(
     np.testing.assert_allclose(cascaded[unsure], fp32[unsure], atol=1e-5)
     np.testing.assert_array_equal(cascaded[~unsure], int8[~unsure])
     assert optimised.model.encoder.embeddings is optimised.reference.encoder.embeddings  # one table in memory
+
+
+def test_optimised_path_runs_the_frozen_layers_in_int8_on_parallel_batches(trained: tuple[Path, Path]) -> None:
+    _, version = trained
+    classifier = load_classifier(version, optimised=True, threads=2)
+    assert classifier.workers == 2 and torch.get_num_threads() == 1  # one core per batch, two batches at once
+
+    def int8_layers(model: torch.nn.Module) -> list[bool]:
+        return [any(isinstance(m, DynamicLinear) for m in layer.modules()) for layer in model.encoder.encoder.layer]
+
+    assert int8_layers(classifier.model) == [True, False]  # the fine-tuned top layer stays fp32
+    assert int8_layers(classifier.reference) == [False, False]  # the fp32 model the unsure posts go back to
 
 
 def test_promotion_keeps_the_better_version(trained: tuple[Path, Path], tmp_path: Path) -> None:
