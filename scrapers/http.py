@@ -15,6 +15,7 @@ from urllib.robotparser import RobotFileParser
 import httpx
 from aiolimiter import AsyncLimiter
 
+from scrapers import http_backend
 from scrapers.base import RateLimited, RobotsDisallowed, ScrapeConfig, ScrapeError
 
 
@@ -70,8 +71,10 @@ class PoliteClient:
         self.client = client or httpx.AsyncClient(
             timeout=httpx.Timeout(config.timeout_s),
             headers={"User-Agent": config.user_agent},
-            limits=httpx.Limits(
-                max_connections=config.total_concurrency, max_keepalive_connections=config.total_concurrency
+            transport=http_backend.transport(
+                httpx.Limits(
+                    max_connections=config.total_concurrency, max_keepalive_connections=config.total_concurrency
+                )
             ),
             follow_redirects=False,
         )

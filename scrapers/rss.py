@@ -11,6 +11,7 @@ import feedparser
 from bs4 import BeautifulSoup
 from lxml import etree
 
+from scrapers import plain_feed
 from scrapers.base import AccountRef, BadPayload, FetchResult, NotFound, ScrapedPost, ScrapeError
 from scrapers.http import PoliteClient, conditional_headers, validators
 
@@ -47,10 +48,19 @@ def parse_feed(body: bytes) -> Any:
     return parsed
 
 
+def read_feed(body: bytes) -> tuple[list[Any], list[str]]:
+    """The entries (with the keys `to_post` reads) and each one's raw XML: plain feeds through lxml
+    (plain_feed), the rest through feedparser. Broken XML or no feed at all is a BadPayload."""
+    plain = plain_feed.read(body)
+    if plain is not None:
+        return plain
+    return parse_feed(body).entries, raw_entries(body)
+
+
 def to_post(
     entry: Any, *, feed_url: str, raw: str, request_url: str = "", http_status: int = 200, platform: str = "rss"
 ) -> ScrapedPost:
-    """Map one feedparser entry (pure). Title and summary become the text."""
+    """Map one entry of `read_feed` (pure). Title and summary become the text."""
     entry_id = entry.get("id") or entry.get("link")
     if not entry_id:
         raise BadPayload("feed entry has neither id nor link")
@@ -90,11 +100,9 @@ class RssScraper:
             raise NotFound(f"feed {account.handle}: HTTP {response.status_code}")
         if response.status_code >= 300:
             raise ScrapeError(f"feed {account.handle}: HTTP {response.status_code}")
-        parsed = parse_feed(response.content)
-        raws = raw_entries(response.content)
-        whole = response.text
-        for index, entry in enumerate(parsed.entries):
-            raw = raws[index] if len(raws) == len(parsed.entries) else whole
+        entries, raws = read_feed(response.content)
+        for index, entry in enumerate(entries):
+            raw = raws[index] if len(raws) == len(entries) else response.text
             post = to_post(
                 entry,
                 feed_url=account.handle,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -129,3 +130,28 @@ def test_backoff_is_full_jitter_under_a_doubling_cap() -> None:
     for attempt, cap in [(1, 0.5), (2, 1.0), (3, 2.0), (4, 3.0), (200, 3.0)]:
         waits = [polite._backoff_s(_Retryable("HTTP 500"), attempt) for _ in range(200)]
         assert all(0 <= w <= cap for w in waits) and max(waits) > cap / 2
+
+
+def test_idle_readability_check_matches_httpcore() -> None:
+    from httpcore._utils import is_socket_readable
+
+    from scrapers.http_backend import readable
+
+    left, right = socket.socketpair()
+    with left, right:
+        assert readable(left) is is_socket_readable(left) is False  # idle: keep it
+        right.close()
+        assert readable(left) is is_socket_readable(left) is True  # the peer closed it: drop it
+    assert readable(left) is is_socket_readable(left) is True  # closed here
+    assert readable(None) is True
+
+
+async def test_pool_uses_the_cheap_backend_and_reuses_connections(server: LoopbackServer) -> None:
+    from scrapers.http_backend import Backend
+
+    async with PoliteClient(config()) as polite:
+        assert isinstance(polite.client._transport._pool._network_backend, Backend)  # type: ignore[attr-defined]
+        for _ in range(3):
+            assert (await polite.get(f"{server.url}/robots.txt")).status_code == 200
+        # Keep-alive works: one connection, and it is not taken for closed while idle.
+        assert len(polite.client._transport._pool.connections) == 1  # type: ignore[attr-defined]
