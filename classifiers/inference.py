@@ -22,7 +22,7 @@ from classifiers.metrics import flag_scores, softmax
 from classifiers.model import LABELS, StanceConfig, StanceModel, load_version
 from classifiers.registry import RegistrySpec
 from classifiers.skb import cues, suggest_category
-from classifiers.train import logits_for, quantise_lower
+from classifiers.train import logits_for, quantise_linears
 
 __all__ = ["Classifier", "PostInput", "ScoreResult", "load_classifier"]
 
@@ -52,18 +52,23 @@ class ScoreResult:
                 "spans": self.spans, "model": self.model}  # fmt: skip
 
 
+FP32_IN_TOP_LAYERS = "output.dense"  # the feed-forward output projection of a fine-tuned layer (see `quantise`)
+
 # An int8 probability this close to the operating threshold, or to the runner-up label, is re-scored in fp32.
 UNSURE_MARGIN = 0.1
 
 
 def quantise(model: StanceModel, config: StanceConfig) -> StanceModel:
-    """Dynamic int8 for the frozen lower layers (weights int8, activations quantised on the fly).
+    """Dynamic int8 (weights int8, activations quantised on the fly) wherever it keeps the fp32 labels.
 
-    The fine-tuned top layers stay fp32; training saw both fp32 and int8 lower outputs, so the two paths agree.
+    That is every Linear of the frozen lower layers (training saw their int8 output), and every Linear of the
+    fine-tuned top layers but their feed-forward output projection: its input, the GELU output, has outliers
+    that one int8 scale per batch crushes (measured: 98.9 % of labels kept without it, 90 % with it).
     The copy shares the fp32 model's embedding table (the largest tensor, never quantised).
     """
     trained = int(config.extra.get("train_layers", 0)) or len(model.layers)
-    quantised = quantise_lower(model, max(0, len(model.layers) - trained))
+    lower = max(0, len(model.layers) - trained)
+    quantised = quantise_linears(model, lambda layer, name: layer < lower or name != FP32_IN_TOP_LAYERS)
     quantised.encoder.embeddings = model.encoder.embeddings
     return quantised
 

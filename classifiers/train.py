@@ -32,8 +32,17 @@ class TrainOptions:
 
 def quantise_lower(model: StanceModel, upto: int) -> StanceModel:
     """A copy with the Linear layers of the lower `upto` encoder layers dynamically quantised to int8."""
-    prefixes = tuple(f"encoder.encoder.layer.{i}." for i in range(upto))
-    spec = {n for n, m in model.named_modules() if isinstance(m, torch.nn.Linear) and n.startswith(prefixes)}
+    return quantise_linears(model, lambda layer, _: layer < upto)
+
+
+def quantise_linears(model: StanceModel, chosen: Callable[[int, str], bool]) -> StanceModel:
+    """A copy with the encoder's Linear layers that `chosen(layer index, name in layer)` picks in dynamic int8."""
+    spec = set()
+    for name, module in model.named_modules():
+        parts = name.split(".")  # encoder.encoder.layer.<i>.<name in layer>
+        in_layer = isinstance(module, torch.nn.Linear) and parts[:3] == ["encoder", "encoder", "layer"]
+        if in_layer and chosen(int(parts[3]), ".".join(parts[4:])):
+            spec.add(name)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch.ao.quantization is deprecated but still the simplest CPU path
         return torch.ao.quantization.quantize_dynamic(model, spec, dtype=torch.qint8)

@@ -122,16 +122,18 @@ def test_optimised_path_rescores_the_posts_int8_is_unsure_of_in_fp32(
     assert optimised.model.encoder.embeddings is optimised.reference.encoder.embeddings  # one table in memory
 
 
-def test_optimised_path_runs_the_frozen_layers_in_int8_on_parallel_batches(trained: tuple[Path, Path]) -> None:
+def test_optimised_path_runs_int8_where_it_keeps_the_labels_on_parallel_batches(trained: tuple[Path, Path]) -> None:
     _, version = trained
     classifier = load_classifier(version, optimised=True, threads=2)
     assert classifier.workers == 2 and torch.get_num_threads() == 1  # one core per batch, two batches at once
 
-    def int8_layers(model: torch.nn.Module) -> list[bool]:
-        return [any(isinstance(m, DynamicLinear) for m in layer.modules()) for layer in model.encoder.encoder.layer]
+    def fp32_linears(model: torch.nn.Module) -> list[str]:
+        return [n for n, m in model.encoder.encoder.named_modules() if type(m) is torch.nn.Linear]
 
-    assert int8_layers(classifier.model) == [True, False]  # the fine-tuned top layer stays fp32
-    assert int8_layers(classifier.reference) == [False, False]  # the fp32 model the unsure posts go back to
+    # the frozen lower layer entirely in int8; the fine-tuned top layer but its feed-forward output projection
+    assert fp32_linears(classifier.model) == ["layer.1.output.dense"]
+    assert isinstance(classifier.model.encoder.encoder.layer[1].attention.self.query, DynamicLinear)
+    assert len(fp32_linears(classifier.reference)) == 12  # the fp32 model the unsure posts go back to
 
 
 def test_promotion_keeps_the_better_version(trained: tuple[Path, Path], tmp_path: Path) -> None:
