@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from sqlalchemy import and_, bindparam, or_
 from sqlmodel import Session, select
 
 from monitor.audit import record
@@ -167,9 +169,19 @@ def assign(session: Session, viewer: Viewer, case_id: int, *, assignee_id: int, 
     return _log(session, viewer, case, "assign", reason, {"assignee": user.email}, case.status)
 
 
+# Active admins, and the active supervisors of the case's agency (the rule `assign` enforces); built once.
+_ASSIGNABLE: Any = (
+    select(User)
+    .where(
+        User.active == True,  # noqa: E712
+        or_(User.role == Role.admin, and_(User.role == Role.supervisor, User.agency_id == bindparam("agency_id"))),
+    )
+    .order_by(User.name)
+)
+
+
 def assignable_users(session: Session, case: Case) -> list[User]:
-    users = session.exec(select(User).where(User.active == True).order_by(User.name))  # noqa: E712
-    return [u for u in users if u.role == Role.admin or (u.role == Role.supervisor and u.agency_id == case.agency_id)]
+    return list(session.exec(_ASSIGNABLE, params={"agency_id": case.agency_id}))
 
 
 def bulk_dismiss(session: Session, viewer: Viewer, case_ids: list[int], *, reason: str) -> tuple[list[int], list[int]]:
