@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, or_
 from sqlmodel import Session, select
@@ -26,6 +26,7 @@ __all__ = [
     "FORWARD_TARGETS",
     "ActionError",
     "ActionResult",
+    "Assignable",
     "NotAllowed",
     "answer_clarification",
     "assign",
@@ -169,9 +170,15 @@ def assign(session: Session, viewer: Viewer, case_id: int, *, assignee_id: int, 
     return _log(session, viewer, case, "assign", reason, {"assignee": user.email}, case.status)
 
 
+class Assignable(NamedTuple):
+    id: int
+    name: str
+    email: str
+
+
 # Active admins, and the active supervisors of the case's agency (the rule `assign` enforces); built once.
 _ASSIGNABLE: Any = (
-    select(User)
+    select(User.id, User.name, User.email)
     .where(
         User.active == True,  # noqa: E712
         or_(User.role == Role.admin, and_(User.role == Role.supervisor, User.agency_id == bindparam("agency_id"))),
@@ -180,8 +187,9 @@ _ASSIGNABLE: Any = (
 )
 
 
-def assignable_users(session: Session, case: Case) -> list[User]:
-    return list(session.exec(_ASSIGNABLE, params={"agency_id": case.agency_id}))
+def assignable_users(session: Session, agency_id: int) -> list[Assignable]:
+    """Who a case of this agency can be assigned to, by name (the case page's drop-down)."""
+    return [Assignable(*r) for r in session.connection().execute(_ASSIGNABLE, {"agency_id": agency_id})]
 
 
 def bulk_dismiss(session: Session, viewer: Viewer, case_ids: list[int], *, reason: str) -> tuple[list[int], list[int]]:

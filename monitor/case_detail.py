@@ -12,7 +12,15 @@ from sqlmodel import Session, col, select
 from monitor.cases import CaseNotFound, Viewer
 from monitor.models import Agency, Asn, Case, CasePost, CaseStatus, Post, ReviewAction, Score, User
 
-__all__ = ["CaseDetail", "EarlierCase", "first_confirmer", "get_case"]
+__all__ = [
+    "EARLIER_CASES",
+    "CaseDetail",
+    "EarlierCase",
+    "case_select",
+    "first_confirmer",
+    "first_confirmer_id",
+    "get_case",
+]
 
 
 class EarlierCase(NamedTuple):
@@ -35,20 +43,25 @@ class CaseDetail:
     first_confirmer_id: int | None
 
 
+def case_select(*columns: Any) -> Any:
+    """A select of `columns` from the case (bind parameter `case_id`) with its post, ASN, agency and score."""
+    return (
+        select(*columns)
+        .join(Post, col(Post.id) == Case.post_id)
+        .join(Asn, col(Asn.id) == Case.asn_id)
+        .join(Agency, col(Agency.id) == Case.agency_id)
+        .outerjoin(Score, col(Score.id) == Case.score_id)
+        .where(Case.id == bindparam("case_id"))
+    )
+
+
 # Built once with bind parameters: building a statement and matching it to SQLAlchemy's compiled cache
-# cost about as much CPU as running it, and the case page runs five of them.
-_CASE: Any = (
-    select(Case, Post, Asn, Agency, Score)
-    .join(Post, col(Post.id) == Case.post_id)
-    .join(Asn, col(Asn.id) == Case.asn_id)
-    .join(Agency, col(Agency.id) == Case.agency_id)
-    .outerjoin(Score, col(Score.id) == Case.score_id)
-    .where(Case.id == bindparam("case_id"))
-)
+# cost about as much CPU as running it.
+_CASE: Any = case_select(Case, Post, Asn, Agency, Score)
 _JOINED: Any = (
     select(Post).join(CasePost, col(CasePost.post_id) == Post.id).where(CasePost.case_id == bindparam("case_id"))
 )
-_EARLIER: Any = (
+EARLIER_CASES: Any = (
     select(Case.id, Case.detected_at, Case.status)
     .where(Case.asn_id == bindparam("asn_id"), Case.id != bindparam("case_id"))
     .order_by(col(Case.detected_at).desc())
@@ -77,7 +90,7 @@ def get_case(session: Session, viewer: Viewer, case_id: int) -> CaseDetail:
     ids = {"case_id": case.id}
     joined = list(session.exec(_JOINED, params=ids))
     # Only id, date and status are shown: plain columns, no entities (an ASN may have dozens of cases).
-    earlier = [EarlierCase(*r) for r in session.connection().execute(_EARLIER, {**ids, "asn_id": case.asn_id})]
+    earlier = [EarlierCase(*r) for r in session.connection().execute(EARLIER_CASES, {**ids, "asn_id": case.asn_id})]
     actions = [(action, name) for action, name in session.exec(_ACTIONS, params=ids).all()]
     assignee = session.get(User, case.assignee_id) if case.assignee_id else None
     return CaseDetail(
@@ -87,6 +100,11 @@ def get_case(session: Session, viewer: Viewer, case_id: int) -> CaseDetail:
 
 def first_confirmer(session: Session, case: Case) -> int | None:
     """While a case awaits its second reviewer: who confirmed first."""
-    if case.status != CaseStatus.awaiting_second:
+    assert case.id is not None
+    return first_confirmer_id(session, case.id, case.status)
+
+
+def first_confirmer_id(session: Session, case_id: int, status: str) -> int | None:
+    if status != CaseStatus.awaiting_second:
         return None
-    return session.exec(_FIRST_CONFIRMER, params={"case_id": case.id}).first()
+    return session.exec(_FIRST_CONFIRMER, params={"case_id": case_id}).first()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from threading import Lock
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import and_, bindparam, event, func, or_
 from sqlalchemy.orm import Session as OrmSession
@@ -99,8 +99,7 @@ class CaseFilters:
     sort: SortKey = "score"
 
 
-@dataclass(frozen=True)
-class QueueRow:
+class QueueRow(NamedTuple):  # not a frozen dataclass: 51 are built per page, a tuple at a sixth of the cost
     id: int
     status: str
     label: str
@@ -244,7 +243,7 @@ def queue(
     if cursor:
         params["after_value"], params["after_id"] = _decode_cursor(cursor, filters.sort)
     # Plain columns: Core execution skips the ORM's per-query set-up (~0.25 ms), as no entity is loaded.
-    rows = [QueueRow(*r) for r in session.connection().execute(stmt, params)]
+    rows = [QueueRow._make(r) for r in session.connection().execute(stmt, params)]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from monitor.case_detail import EarlierCase
 from monitor.cases import ACTIVE_STATUSES, QueueRow
+from monitor.models import utcnow
 from review_ui.i18n import translate
 from review_ui.render import remaining, wib
 
@@ -38,8 +39,9 @@ def queue_rows(rows: Iterable[QueueRow], lang: str, can_act: bool) -> Markup:
     select_label = _text(lang, "select_case")
     purged = translate(lang, "text_purged")
     out: list[str] = []
+    now = utcnow()  # one clock reading for the page
     for r in rows:
-        left, late = remaining(r.deadline, lang)
+        left, late = remaining(r.deadline, lang, now)
         case_id = int(r.id)
         checkbox = (
             f'<td><input type="checkbox" name="case_ids" value="{case_id}" aria-label="{select_label} {case_id}"></td>'
@@ -52,6 +54,7 @@ def queue_rows(rows: Iterable[QueueRow], lang: str, can_act: bool) -> Markup:
             else ""
         )
         active = r.status in _ACTIVE
+        overdue = late and active  # = `late and r.overdue`, on the same clock reading
         out.append(
             f'\n\n<tr class="row" data-href="/cases/{case_id}" tabindex="-1">\n  {checkbox}\n'
             f'  <td><a href="/cases/{case_id}">#{case_id}</a><div class="muted small">{wib(r.detected_at)}</div></td>\n'
@@ -60,7 +63,7 @@ def queue_rows(rows: Iterable[QueueRow], lang: str, can_act: bool) -> Markup:
             f'  <td class="excerpt"><span class="platform">{_escaped(r.platform)}</span> {escape(r.excerpt or purged)}</td>\n'
             f'  <td><span class="label {_escaped(r.label)}">{_text(lang, "label_" + str(r.label))}</span>{candidate}</td>\n'
             f'  <td class="num">{r.score:.2f}</td>\n'
-            f'  <td class="{"late" if late and r.overdue else ""}">{_escaped(left) if active else "-"}</td>\n'
+            f'  <td class="{"late" if overdue else ""}">{_escaped(left) if active else "-"}</td>\n'
             f'  <td><span class="status {_escaped(r.status)}">{_text(lang, "status_" + str(r.status))}</span></td>\n'
             "</tr>\n"
         )

@@ -68,8 +68,8 @@ def pretty_payload(raw: str) -> str:
         return raw
 
 
-def remaining(deadline: datetime, lang: str) -> tuple[str, bool]:
-    left = deadline - utcnow()
+def remaining(deadline: datetime, lang: str, now: datetime | None = None) -> tuple[str, bool]:
+    left = deadline - (now or utcnow())
     if left.total_seconds() <= 0:
         return translate(lang, "overdue"), True
     return translate(lang, "remaining", days=left.days, hours=left.seconds // 3600), False

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from monitor.audit import record, trail
 from monitor.case_actions import CATEGORIES, FORWARD_TARGETS, assignable_users
-from monitor.case_detail import get_case
+from monitor.case_view import case_view
 from monitor.cases import Viewer
 from monitor.evidence import build_evidence_pack
 from monitor.models import CaseStatus
@@ -37,7 +37,7 @@ async def case_page(case_id: int, request: Request) -> Response:
 
 
 def _case_page(request: Request, v: Viewer, session: Session, case_id: int) -> Response:
-    detail = get_case(session, v, case_id)
+    detail = case_view(session, v, case_id)
     offered = OFFERED.get(str(detail.case.status), ()) if v.can_act else ()
     if detail.first_confirmer_id == v.user_id:
         offered = tuple(a for a in offered if a != "confirm")
@@ -47,7 +47,7 @@ def _case_page(request: Request, v: Viewer, session: Session, case_id: int) -> R
         "offered": offered,
         "categories": CATEGORIES,
         "targets": FORWARD_TARGETS,
-        "assignable": assignable_users(session, detail.case) if "assign" in offered else [],
+        "assignable": assignable_users(session, detail.case.agency_id) if "assign" in offered else [],
         "trail": trail(session, "case", str(case_id), limit=200),
         "earlier_cases": earlier_cases,  # the list's HTML, built in Python (review_ui.html_rows)
     }
