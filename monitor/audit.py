@@ -10,13 +10,14 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlmodel import Session, col, select
 
 from monitor.models import AuditLog, utcnow
 
-__all__ = ["GENESIS", "BrokenEntry", "entries", "entry_hash", "record", "verify"]
+__all__ = ["GENESIS", "BrokenEntry", "TrailEntry", "entries", "entry_hash", "record", "trail", "verify"]
 
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 0x6E657472  # "netr": serialises writers so the chain never forks
@@ -124,3 +125,26 @@ def entries(
     if before_id is not None:
         stmt = stmt.where(col(AuditLog.id) < before_id)
     return list(session.exec(stmt.order_by(col(AuditLog.id).desc()).limit(limit)))
+
+
+class TrailEntry(NamedTuple):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    hash: str
+
+
+# One object's trail, as the case page lists it: built once, plain columns (no details, no entities).
+_TRAIL: Any = (
+    select(AuditLog.id, AuditLog.at, AuditLog.actor, AuditLog.action, AuditLog.hash)
+    .where(AuditLog.object_type == bindparam("object_type"), AuditLog.object_id == bindparam("object_id"))
+    .order_by(col(AuditLog.id).desc())
+    .limit(bindparam("limit"))
+)
+
+
+def trail(session: Session, object_type: str, object_id: str, limit: int = 200) -> list[TrailEntry]:
+    """One object's entries, newest first (the summary columns of `entries`)."""
+    params = {"object_type": object_type, "object_id": object_id, "limit": limit}
+    return [TrailEntry(*r) for r in session.connection().execute(_TRAIL, params)]

@@ -51,9 +51,9 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-def password_fingerprint(user: User) -> str:
+def password_fingerprint(password_hash: str) -> str:
     """Changes when the password changes: stored in the session so a reset logs out old sessions."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
 def _check_password(password: str) -> None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, NamedTuple
 
+from sqlalchemy import and_, bindparam, or_
 from sqlmodel import Session, select
 
 from monitor.audit import record
@@ -24,6 +26,7 @@ __all__ = [
     "FORWARD_TARGETS",
     "ActionError",
     "ActionResult",
+    "Assignable",
     "NotAllowed",
     "answer_clarification",
     "assign",
@@ -167,9 +170,26 @@ def assign(session: Session, viewer: Viewer, case_id: int, *, assignee_id: int, 
     return _log(session, viewer, case, "assign", reason, {"assignee": user.email}, case.status)
 
 
-def assignable_users(session: Session, case: Case) -> list[User]:
-    users = session.exec(select(User).where(User.active == True).order_by(User.name))  # noqa: E712
-    return [u for u in users if u.role == Role.admin or (u.role == Role.supervisor and u.agency_id == case.agency_id)]
+class Assignable(NamedTuple):
+    id: int
+    name: str
+    email: str
+
+
+# Active admins, and the active supervisors of the case's agency (the rule `assign` enforces); built once.
+_ASSIGNABLE: Any = (
+    select(User.id, User.name, User.email)
+    .where(
+        User.active == True,  # noqa: E712
+        or_(User.role == Role.admin, and_(User.role == Role.supervisor, User.agency_id == bindparam("agency_id"))),
+    )
+    .order_by(User.name)
+)
+
+
+def assignable_users(session: Session, agency_id: int) -> list[Assignable]:
+    """Who a case of this agency can be assigned to, by name (the case page's drop-down)."""
+    return [Assignable(*r) for r in session.connection().execute(_ASSIGNABLE, {"agency_id": agency_id})]
 
 
 def bulk_dismiss(session: Session, viewer: Viewer, case_ids: list[int], *, reason: str) -> tuple[list[int], list[int]]:

@@ -7,12 +7,14 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from threading import Lock
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-from sqlalchemy import and_, event, func, or_
+from sqlalchemy import and_, bindparam, event, func, or_
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
@@ -97,8 +99,7 @@ class CaseFilters:
     sort: SortKey = "score"
 
 
-@dataclass(frozen=True)
-class QueueRow:
+class QueueRow(NamedTuple):  # not a frozen dataclass: 51 are built per page, a tuple at a sixth of the cost
     id: int
     status: str
     label: str
@@ -125,40 +126,54 @@ class QueuePage:
     next_cursor: str | None
 
 
-def _scope(stmt: Any, viewer: Viewer) -> Any:
-    return stmt if viewer.scope is None else stmt.where(Case.agency_id == viewer.scope)
+# The scope and filters as conditions on bind parameters, so that the queue's statement is built (and
+# matched to SQLAlchemy's compiled cache) once per combination of filters in use instead of on every
+# request: that cost ~0.5 ms of CPU per request, more than running the query.
+_CONDITIONS: dict[str, Any] = {
+    "scope": lambda: Case.agency_id == bindparam("scope"),
+    "agency_id": lambda: Case.agency_id == bindparam("agency_id"),
+    "unit": lambda: Asn.unit == bindparam("unit"),
+    "election_id": lambda: Case.election_id == bindparam("election_id"),
+    "candidate_number": lambda: Case.candidate_number == bindparam("candidate_number"),
+    "label": lambda: Case.label == bindparam("label"),
+    "platform": lambda: Post.platform == bindparam("platform"),
+    "score_min": lambda: Case.score >= bindparam("score_min"),
+    "score_max": lambda: Case.score <= bindparam("score_max"),
+    "statuses": lambda: col(Case.status).in_(bindparam("statuses", expanding=True)),
+    "date_from": lambda: col(Case.detected_at) >= bindparam("date_from"),
+    "date_to": lambda: col(Case.detected_at) < bindparam("date_to"),
+    "overdue_at": lambda: and_(
+        col(Case.deadline) < bindparam("overdue_at"), col(Case.status).in_([s.value for s in ACTIVE_STATUSES])
+    ),
+    "q": lambda: or_(Asn.nip == bindparam("q"), func.lower(Asn.name).contains(bindparam("q_lower"))),
+}
 
 
-def _apply_filters(stmt: Any, f: CaseFilters, now: datetime) -> Any:
-    conditions: list[Any] = []
-    if f.agency_id is not None:
-        conditions.append(Case.agency_id == f.agency_id)
-    if f.unit:
-        conditions.append(Asn.unit == f.unit)
-    if f.election_id:
-        conditions.append(Case.election_id == f.election_id)
-    if f.candidate_number is not None:
-        conditions.append(Case.candidate_number == f.candidate_number)
-    if f.label:
-        conditions.append(Case.label == f.label)
-    if f.platform:
-        conditions.append(Post.platform == f.platform)
-    if f.score_min is not None:
-        conditions.append(Case.score >= f.score_min)
-    if f.score_max is not None:
-        conditions.append(Case.score <= f.score_max)
-    if f.statuses:
-        conditions.append(col(Case.status).in_([s.value for s in f.statuses]))
-    if f.date_from is not None:
-        conditions.append(col(Case.detected_at) >= f.date_from)
-    if f.date_to is not None:
-        conditions.append(col(Case.detected_at) < f.date_to)
-    if f.overdue:
-        conditions.append(col(Case.deadline) < now)
-        conditions.append(col(Case.status).in_([s.value for s in ACTIVE_STATUSES]))
-    if f.q and f.q.strip():
-        term = f.q.strip()
-        conditions.append(or_(Asn.nip == term, func.lower(Asn.name).contains(term.lower())))
+def _filter_params(viewer: Viewer, f: CaseFilters, now: datetime) -> dict[str, Any]:
+    """The bound values of the viewer's scope and of the filters in use, by bind parameter name."""
+    term = f.q.strip() if f.q else ""
+    values: dict[str, Any] = {
+        "scope": viewer.scope,
+        "agency_id": f.agency_id,
+        "unit": f.unit or None,
+        "election_id": f.election_id or None,
+        "candidate_number": f.candidate_number,
+        "label": f.label or None,
+        "platform": f.platform or None,
+        "score_min": f.score_min,
+        "score_max": f.score_max,
+        "statuses": [s.value for s in f.statuses] or None,
+        "date_from": f.date_from,
+        "date_to": f.date_to,
+        "overdue_at": now if f.overdue else None,
+        "q": term or None,
+        "q_lower": term.lower() or None,
+    }
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _apply_filters(stmt: Any, names: Iterable[str]) -> Any:
+    conditions = [_CONDITIONS[name]() for name in _CONDITIONS if name in names]
     return stmt.where(and_(*conditions)) if conditions else stmt
 
 
@@ -183,12 +198,10 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
         raise ValueError("invalid page cursor") from exc
 
 
-def queue(
-    session: Session, viewer: Viewer, filters: CaseFilters, *, cursor: str | None = None, limit: int = 50
-) -> QueuePage:
-    """One page of the queue, in the chosen order, strictly after `cursor` (keyset pagination)."""
-    column, desc = _SORTS[filters.sort]
-    excerpt = func.substr(Post.text, 1, 240)
+@lru_cache(maxsize=512)
+def _queue_statement(names: frozenset[str], sort: str, after: bool, limit: int) -> Any:
+    """The queue's query for one combination of filters in use (`names`), sort and cursor presence."""
+    column, desc = _SORTS[sort]
     stmt = (
         select(
             Case.id,
@@ -202,7 +215,7 @@ def queue(
             Asn.unit,
             Agency.code,
             Post.platform,
-            excerpt,
+            func.substr(Post.text, 1, 240),
             Case.candidate_number,
             Case.election_id,
         )
@@ -210,15 +223,27 @@ def queue(
         .join(Agency, col(Agency.id) == Case.agency_id)
         .join(Post, col(Post.id) == Case.post_id)
     )
-    stmt = _apply_filters(_scope(stmt, viewer), filters, utcnow())
-    if cursor:
-        value, last_id = _decode_cursor(cursor, filters.sort)
+    stmt = _apply_filters(stmt, names)
+    if after:
+        value, last_id = bindparam("after_value"), bindparam("after_id")
         if desc:
             stmt = stmt.where(or_(column < value, and_(column == value, col(Case.id) < last_id)))
         else:
             stmt = stmt.where(or_(column > value, and_(column == value, col(Case.id) > last_id)))
     order = (column.desc(), col(Case.id).desc()) if desc else (column.asc(), col(Case.id).asc())
-    rows = [QueueRow(*r) for r in session.exec(stmt.order_by(*order).limit(limit + 1)).all()]
+    return stmt.order_by(*order).limit(limit + 1)
+
+
+def queue(
+    session: Session, viewer: Viewer, filters: CaseFilters, *, cursor: str | None = None, limit: int = 50
+) -> QueuePage:
+    """One page of the queue, in the chosen order, strictly after `cursor` (keyset pagination)."""
+    params = _filter_params(viewer, filters, utcnow())
+    stmt = _queue_statement(frozenset(params), filters.sort, bool(cursor), limit)
+    if cursor:
+        params["after_value"], params["after_id"] = _decode_cursor(cursor, filters.sort)
+    # Plain columns: Core execution skips the ORM's per-query set-up (~0.25 ms), as no entity is loaded.
+    rows = [QueueRow._make(r) for r in session.connection().execute(stmt, params)]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -231,14 +256,13 @@ def queue(
 def count_by_status(session: Session, viewer: Viewer, filters: CaseFilters | None = None) -> dict[str, int]:
     """Cases per status within scope (and the filters other than status), every status present."""
     stmt = select(Case.status, func.count()).select_from(Case)
-    if filters is not None:
-        f = CaseFilters(**{**filters.__dict__, "statuses": []})
-        if f.unit or f.q:
-            stmt = stmt.join(Asn, col(Asn.id) == Case.asn_id)
-        if f.platform:
-            stmt = stmt.join(Post, col(Post.id) == Case.post_id)
-        stmt = _apply_filters(stmt, f, utcnow())
-    counts = dict(session.exec(_scope(stmt, viewer).group_by(Case.status)).all())
+    f = CaseFilters(**{**(filters or CaseFilters()).__dict__, "statuses": []})
+    params = _filter_params(viewer, f, utcnow())
+    if "unit" in params or "q" in params:
+        stmt = stmt.join(Asn, col(Asn.id) == Case.asn_id)
+    if "platform" in params:
+        stmt = stmt.join(Post, col(Post.id) == Case.post_id)
+    counts = dict(session.exec(_apply_filters(stmt, params).group_by(Case.status), params=params).all())
     return {s.value: int(counts.get(s.value, 0)) for s in CaseStatus}
 
 

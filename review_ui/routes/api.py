@@ -84,7 +84,7 @@ def list_cases(
         result = queue(session, v, filters, cursor=after, limit=max(1, min(limit, 200)))
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from exc
-    items = [CaseSummary(**{**r.__dict__, "overdue": r.overdue}) for r in result.rows]
+    items = [CaseSummary(**r._asdict(), overdue=r.overdue) for r in result.rows]
     return CaseList(
         items=items, next_cursor=result.next_cursor, counts=request.app.state.counts.counts(session, v, filters)
     )

@@ -13,7 +13,7 @@ from monitor.auth import authenticate, password_fingerprint
 from review_ui.deps import client_ip, db
 from review_ui.i18n import translate
 from review_ui.render import lang_of, page
-from review_ui.security import csrf_protect
+from review_ui.security import csrf_protect, csrf_token
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
@@ -66,7 +66,8 @@ def login(
     record(session, user.email, "auth.login", "user", str(user.id), {"ip": ip})
     session.commit()
     request.session.clear()  # a fresh session (and CSRF token) after login: no session fixation
-    request.session.update({"uid": user.id, "pwf": password_fingerprint(user)})
+    request.session.update({"uid": user.id, "pwf": password_fingerprint(user.password_hash)})
+    csrf_token(request)  # issued with the login, not by the first page (which would re-sign the cookie)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 

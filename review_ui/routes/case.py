@@ -6,13 +6,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from monitor.audit import entries, record
+from monitor.audit import record, trail
 from monitor.case_actions import CATEGORIES, FORWARD_TARGETS, assignable_users
-from monitor.case_detail import get_case
+from monitor.case_view import case_view
 from monitor.cases import Viewer
 from monitor.evidence import build_evidence_pack
 from monitor.models import CaseStatus
-from review_ui.deps import db, viewer
+from review_ui.deps import db, in_thread, viewer
+from review_ui.html_rows import earlier_cases
 from review_ui.render import page
 from review_ui.security import csrf_protect
 
@@ -31,8 +32,12 @@ OFFERED: dict[str, tuple[str, ...]] = {
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
-def case_page(case_id: int, request: Request, v: Viewer = Depends(viewer), session: Session = Depends(db)) -> Response:
-    detail = get_case(session, v, case_id)
+async def case_page(case_id: int, request: Request) -> Response:
+    return await in_thread(request, _case_page, case_id)
+
+
+def _case_page(request: Request, v: Viewer, session: Session, case_id: int) -> Response:
+    detail = case_view(session, v, case_id)
     offered = OFFERED.get(str(detail.case.status), ()) if v.can_act else ()
     if detail.first_confirmer_id == v.user_id:
         offered = tuple(a for a in offered if a != "confirm")
@@ -42,8 +47,9 @@ def case_page(case_id: int, request: Request, v: Viewer = Depends(viewer), sessi
         "offered": offered,
         "categories": CATEGORIES,
         "targets": FORWARD_TARGETS,
-        "assignable": assignable_users(session, detail.case) if "assign" in offered else [],
-        "trail": entries(session, object_type="case", object_ids=[str(case_id)], limit=200),
+        "assignable": assignable_users(session, detail.case.agency_id) if "assign" in offered else [],
+        "trail": trail(session, "case", str(case_id), limit=200),
+        "earlier_cases": earlier_cases,  # the list's HTML, built in Python (review_ui.html_rows)
     }
     return page(request, "case.html", context)
 

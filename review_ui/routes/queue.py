@@ -11,8 +11,9 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from monitor.cases import Viewer, filter_options, queue
-from review_ui.deps import db, viewer
+from review_ui.deps import in_thread
 from review_ui.filters import parse_filters
+from review_ui.html_rows import agency_options, plain_options, queue_rows
 from review_ui.render import page
 from review_ui.security import csrf_protect
 
@@ -33,7 +34,11 @@ def _options(request: Request, session: Session, v: Viewer) -> dict[str, list[An
 
 
 @router.get("/cases", response_class=HTMLResponse)
-def queue_page(request: Request, v: Viewer = Depends(viewer), session: Session = Depends(db)) -> Response:
+async def queue_page(request: Request) -> Response:
+    return await in_thread(request, _queue_page)
+
+
+def _queue_page(request: Request, v: Viewer, session: Session) -> Response:
     filters, status = parse_filters(request.query_params)
     try:
         result = queue(session, v, filters, cursor=request.query_params.get("after"), limit=PAGE_SIZE)
@@ -45,6 +50,10 @@ def queue_page(request: Request, v: Viewer = Depends(viewer), session: Session =
     context = {
         "viewer": v,
         "rows": result.rows,
+        # the rows' and drop-downs' HTML, built in Python (review_ui.html_rows)
+        "queue_rows": queue_rows,
+        "agency_options": agency_options,
+        "plain_options": plain_options,
         "counts": counts,
         "active_count": sum(counts[s] for s in ("open", "awaiting_second", "clarification")),
         "total_count": sum(counts.values()),
