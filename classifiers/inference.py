@@ -188,9 +188,9 @@ def load_classifier(model_dir: Path | str, *, optimised: bool = True, threads: i
                     explain: bool = True) -> Classifier:  # fmt: skip
     """The classifier of a version directory, scoring on `threads` cores (0: every core this process may use).
 
-    Each core scores its own batch, with torch's intra-op threads set to 1 for the process: on small batches
-    of short posts torch's threads spend much of their time waiting for each other (2 cores gave 1.2x one
-    core), and they spin against any other work on a shared machine (docs/benchmarks.md).
+    Each core scores its own batch, with torch's intra-op threads set to 1 for the process: as fast as torch's
+    own threads on an idle machine, and 2-5x faster when other work shares the cores, where torch's threads
+    wait for each other at every operation (benchmarks/classify.py, docs/benchmarks.md).
     """
     workers = threads or len(os.sched_getaffinity(0))
     torch.set_num_threads(1)
