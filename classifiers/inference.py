@@ -189,7 +189,7 @@ def load_classifier(model_dir: Path | str, *, optimised: bool = True, threads: i
     """The classifier of a version directory, scoring on `threads` cores (0: every core this process may use).
 
     Each core scores its own batch, with torch's intra-op threads set to 1 for the process: as fast as torch's
-    own threads on an idle machine, and 2-5x faster when other work shares the cores, where torch's threads
+    own threads on an idle machine, and 3-5x faster when other work shares the cores, where torch's threads
     wait for each other at every operation (benchmarks/classify.py, docs/benchmarks.md).
     """
     workers = threads or len(os.sched_getaffinity(0))
