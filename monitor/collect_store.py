@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, bindparam, insert, update
+from sqlalchemy import Engine, and_, bindparam, insert, or_, update
 from sqlmodel import Session, col, select
 
 from monitor.db import session_scope
@@ -198,6 +198,108 @@ def store_result(
 
 
 _KEYS = select(Account.id, Account.asn_id, Account.platform, Account.handle, Account.platform_user_id)
+_EXISTING_MANY = select(
+    Post.id,
+    Post.platform,
+    Post.platform_post_id,
+    Post.account_id,
+    Post.text_sha256,
+    Post.deleted_at,
+    Post.text_purged_at,
+).where(
+    col(Post.platform).in_(bindparam("platforms", expanding=True)),
+    col(Post.platform_post_id).in_(bindparam("ids", expanding=True)),
+)
+
+
+_MAX_IDS = 5000
+
+
+@dataclass
+class _Pending:
+    account: AccountKeys
+    result: FetchResult
+    now: datetime
+    unique: dict[str, ScrapedPost]
+    outcome: AccountOutcome
+
+
+def _independent(pending: list[_Pending]) -> bool:
+    """Whether the accounts can be stored with one query of each kind for them all and give what storing
+    them one after the other gives: no account twice, no post id met by two of them (the first would
+    insert it, the second find it stored), and every post stored on the way among the fetch's seen ids
+    (so looking for deletions before the inserts finds what looking after them would). And not so many
+    posts that one query's bound parameters could pass a database's limit (SQLite: 32,766)."""
+    if sum(len(item.unique) for item in pending) > _MAX_IDS:
+        return False
+    accounts: set[int | None] = set()
+    keys: set[tuple[str, str]] = set()
+    for item in pending:
+        if item.account.id in accounts:
+            return False
+        accounts.add(item.account.id)
+        for post_id in item.unique:
+            if (item.account.platform, post_id) in keys:
+                return False
+            keys.add((item.account.platform, post_id))
+        if item.result.window_start is not None and not item.result.seen_ids.issuperset(item.unique):
+            return False
+    return True
+
+
+def _store_together(session: Session, pending: list[_Pending]) -> None:
+    """_store_posts for independent accounts: one query for the posts already stored, one for the posts
+    live in the accounts' windows, one insert; each post decided as _store_posts decides it."""
+    wanted = {(item.account.platform, post_id) for item in pending for post_id in item.unique}
+    existing = {}
+    if wanted:
+        params = {"platforms": sorted({p for p, _ in wanted}), "ids": sorted({i for _, i in wanted})}
+        for row in session.exec(_EXISTING_MANY, params=params):
+            if (row.platform, row.platform_post_id) in wanted:
+                existing[(row.platform, row.platform_post_id)] = row
+    windows = [item for item in pending if item.result.window_start is not None]
+    live: dict[int, list[Any]] = {}
+    if windows:
+        query = select(Post.id, Post.platform_post_id, Post.account_id).where(
+            col(Post.deleted_at).is_(None),
+            or_(
+                *(
+                    and_(Post.account_id == item.account.id, col(Post.posted_at) > item.result.window_start)
+                    for item in windows
+                )
+            ),
+        )
+        for row in session.exec(query):
+            live.setdefault(row.account_id, []).append(row)
+    new_rows = []
+    reappeared = []
+    for item in pending:
+        account, outcome = item.account, item.outcome
+        for post_id, post in item.unique.items():
+            row = existing.get((account.platform, post_id))
+            if row is None:
+                new_rows.append(_new_row(post, account, item.now))
+                outcome.new += 1
+                continue
+            if row.account_id != account.id:
+                continue
+            if row.deleted_at is not None:
+                reappeared.append(row.id)
+            if row.text_purged_at is None and row.text_sha256 != post.text_sha256:
+                full = session.get(Post, row.id)
+                if full is not None:
+                    _new_version(session, full, post, item.now)
+                    outcome.changed += 1
+    if new_rows:
+        session.execute(insert(Post), new_rows)
+    if reappeared:
+        session.execute(update(Post).where(col(Post.id).in_(reappeared)).values(deleted_at=None))
+    session.flush()
+    for item in windows:
+        gone = [row.id for row in live.get(item.account.id, []) if row.platform_post_id not in item.result.seen_ids]
+        if gone:
+            session.execute(update(Post).where(col(Post.id).in_(gone)).values(deleted_at=item.now))
+            item.outcome.deleted += len(gone)
 
 
 def store_results(engine: Engine, items: Sequence[tuple[int, FetchResult]]) -> list[AccountOutcome | Exception]:
@@ -208,16 +310,25 @@ def store_results(engine: Engine, items: Sequence[tuple[int, FetchResult]]) -> l
         with session_scope(engine) as session:
             ids = [account_id for account_id, _ in items]
             accounts = {row.id: row for row in session.exec(_KEYS.where(col(Account.id).in_(ids)))}
-            outcomes: list[AccountOutcome | Exception] = []
-            updates = []
+            pending = []
             for account_id, result in items:
                 if account_id not in accounts:
                     raise LookupError(f"account {account_id} no longer exists")
-                now = utcnow()
-                outcomes.append(_store_posts(session, accounts[account_id], result, now))
-                updates.append({"id": account_id} | _advanced(accounts[account_id], result, now))
-            session.execute(update(Account), updates)
-            return outcomes
+                account = accounts[account_id]
+                own = [p for p in result.posts if is_own(p, account, result.platform_user_id)]
+                outcome = AccountOutcome(account_id, account.platform, foreign=len(result.posts) - len(own))
+                unique = {p.platform_post_id: p for p in own}  # a pinned post can appear twice on one page
+                pending.append(_Pending(account, result, utcnow(), unique, outcome))
+            if _independent(pending):
+                _store_together(session, pending)
+            else:
+                for item in pending:
+                    item.outcome = _store_posts(session, item.account, item.result, item.now)
+            session.execute(
+                update(Account),
+                [{"id": item.account.id} | _advanced(item.account, item.result, item.now) for item in pending],
+            )
+            return [item.outcome for item in pending]
     except Exception as exc:
         if len(items) == 1:
             return [exc]

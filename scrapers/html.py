@@ -3,12 +3,17 @@ robots.txt is obeyed; conditional GET with ETag / Last-Modified."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
+from lxml import etree
 
+from scrapers import plain_html
 from scrapers.base import (
     AccountRef,
     BadPayload,
@@ -47,11 +52,28 @@ def to_post(
     posted = None
     if time_node is not None:
         stamp = str(time_node.get("datetime") or time_node.get_text()).strip()
-        try:
-            posted = parse_time(stamp)
-        except ValueError as exc:
-            raise BadPayload(f"unreadable time {stamp!r} on {page_url}") from exc
-    post_id = href or str(item.get("id") or "") or "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+        posted = _time(stamp, page_url)
+    return _post(href, str(item.get("id") or ""), text, posted, page_url, str(item), request_url, http_status)
+
+
+def _time(stamp: str, page_url: str) -> datetime | None:
+    try:
+        return parse_time(stamp)
+    except ValueError as exc:
+        raise BadPayload(f"unreadable time {stamp!r} on {page_url}") from exc
+
+
+def _post(
+    href: str,
+    item_id: str,
+    text: str,
+    posted: datetime | None,
+    page_url: str,
+    raw: str,
+    request_url: str,
+    http_status: int,
+) -> ScrapedPost:
+    post_id = href or item_id or "sha256:" + hashlib.sha256(text.encode()).hexdigest()
     return ScrapedPost(
         platform="html",
         platform_post_id=post_id,
@@ -61,10 +83,87 @@ def to_post(
         posted_at=posted,
         author_id=page_url,
         author_handle=page_url,
-        raw_payload=str(item),
+        raw_payload=raw,
         request_url=request_url,
         http_status=http_status,
     )
+
+
+@dataclass(frozen=True)
+class _Selectors:
+    item: list[plain_html.Compound]
+    text: list[plain_html.Compound]
+    link: list[plain_html.Compound] | None
+    time: list[plain_html.Compound] | None
+
+
+@functools.cache
+def _selectors(source: HtmlSource) -> _Selectors | None:
+    """The source's selectors for plain_html, or None if one is beyond what it reads like soupsieve."""
+    item, text = plain_html.compile_selector(source.item), plain_html.compile_selector(source.text)
+    link = plain_html.compile_selector(source.link) if source.link else None
+    time = plain_html.compile_selector(source.time) if source.time else None
+    if item is None or text is None or (source.link and link is None) or (source.time and time is None):
+        return None
+    return _Selectors(item, text, link, time)
+
+
+def _first(
+    item: etree._Element, selector: list[plain_html.Compound] | None, text_node: etree._Element
+) -> etree._Element | None:
+    """select_one in the item as to_post makes it: after the <br>s of the text node were replaced."""
+    if selector is None:
+        return None
+    for element in plain_html.select(item, selector):
+        if element.tag == "br" and any(p is text_node for p in element.iterancestors()):
+            continue
+        return element
+    return None
+
+
+def _nested(items: list[etree._Element]) -> bool:
+    members = set(items)
+    return any(p in members for i in items for p in i.iterancestors())
+
+
+def page_posts(
+    html: str, *, source: HtmlSource, page_url: str, request_url: str = "", http_status: int = 200
+) -> list[ScrapedPost]:
+    """The posts of a page: read with lxml where plain_html covers the markup and selectors, else (and
+    the same) with beautifulsoup4 and soupsieve."""
+    selectors = _selectors(source)
+    root = plain_html.parse(html) if selectors is not None else None
+    if root is not None and plain_html.has_template(root):
+        root = None
+    items = plain_html.select(root, selectors.item, document=True) if selectors and root is not None else None
+    if (
+        selectors is None
+        or items is None
+        or not all(plain_html.plain(i) for i in items)
+        or _nested(items)  # one item's <br>s would be rewritten before the other is serialised
+    ):
+        soup = BeautifulSoup(html, "lxml")
+        return [
+            to_post(i, source=source, page_url=page_url, request_url=request_url, http_status=http_status)
+            for i in soup.select(source.item)
+        ]
+    posts = []
+    for item in items:
+        found = plain_html.select(item, selectors.text)
+        if not found:
+            raise BadPayload(f"an item on {page_url} has no element matching {source.text!r}")
+        text_node = found[0]
+        text = plain_html.text(text_node).strip()
+        link = _first(item, selectors.link, text_node)
+        href = urljoin(page_url, link.attrib["href"]) if link is not None and link.get("href") else ""
+        time_node = _first(item, selectors.time, text_node)
+        posted = None
+        if time_node is not None:
+            stamp = (time_node.get("datetime") or plain_html.text(time_node, within=text_node)).strip()
+            posted = _time(stamp, page_url)
+        raw = plain_html.serialise(item, br="\n", within=text_node)
+        posts.append(_post(href, item.get("id") or "", text, posted, page_url, raw, request_url, http_status))
+    return posts
 
 
 class HtmlScraper:
@@ -83,18 +182,16 @@ class HtmlScraper:
             raise ScrapeError(f"page {account.handle}: HTTP {response.status_code}")
         if "html" not in response.headers.get("content-type", "text/html"):
             raise BadPayload(f"page {account.handle} is {response.headers.get('content-type')}, not HTML")
-        soup = BeautifulSoup(response.text, "lxml")
-        items = soup.select(source.item)
-        if not items:
+        posts = page_posts(
+            response.text,
+            source=source,
+            page_url=account.handle,
+            request_url=str(response.request.url),
+            http_status=response.status_code,
+        )
+        if not posts:
             raise BadPayload(f"no element matches {source.item!r} on {account.handle}: page changed or malformed")
-        for item in items:
-            post = to_post(
-                item,
-                source=source,
-                page_url=account.handle,
-                request_url=str(response.request.url),
-                http_status=response.status_code,
-            )
+        for post in posts:
             result.posts.append(post)
             result.seen_ids.add(post.platform_post_id)
         times = [p.posted_at for p in result.posts if p.posted_at]

@@ -6,7 +6,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from bs4 import BeautifulSoup, Tag
+from lxml import etree
 
+from scrapers import plain_html
 from scrapers.base import AccountRef, BadPayload, FetchResult, NotFound, ScrapedPost, ScrapeError, parse_time
 from scrapers.http import PoliteClient, conditional_headers, validators
 from scrapers.paging import Walk, fill, walk_timeline
@@ -42,13 +44,18 @@ def message_blocks(html: str) -> list[Tag]:
     ]
 
 
+def _data_post(data_post: str) -> str:
+    channel, _, number = data_post.partition("/")
+    if not number.isdigit():
+        raise BadPayload(f"data-post {data_post!r} is not <channel>/<id>")
+    return channel
+
+
 def to_post(block: Tag, *, request_url: str = "", http_status: int = 200) -> ScrapedPost:
     """Map one message block (pure). Forwarded messages are reposts; replies keep their parent's id."""
     raw = str(block)
     data_post = str(block["data-post"])
-    channel, _, number = data_post.partition("/")
-    if not number.isdigit():
-        raise BadPayload(f"data-post {data_post!r} is not <channel>/<id>")
+    channel = _data_post(data_post)
     # bs4's find() with class tests is the CSS of the comments, several times faster than select_one().
     # .tgme_widget_message_date time[datetime]
     time = _first(block.find_all("time", datetime=True), lambda t: _within(t, "tgme_widget_message_date"))
@@ -70,14 +77,30 @@ def to_post(block: Tag, *, request_url: str = "", http_status: int = 200) -> Scr
         kind, original = "reply", str(reply.get("href", "")).removeprefix("https://t.me/") or None
     else:
         kind, original = "post", None
+    return _post(
+        data_post, channel, kind, original, _text(text_node), str(time["datetime"]), raw, request_url, http_status
+    )
+
+
+def _post(
+    data_post: str,
+    channel: str,
+    kind: Any,
+    original: str | None,
+    text: str,
+    posted: str,
+    raw: str,
+    request_url: str,
+    http_status: int,
+) -> ScrapedPost:
     return ScrapedPost(
         platform="telegram",
         platform_post_id=data_post,
         kind=kind,
         url=f"https://t.me/{data_post}",
-        text=_text(text_node),
+        text=text,
         original_post_id=original,
-        posted_at=parse_time(str(time["datetime"])),
+        posted_at=parse_time(posted),
         # "edited" is shown without a date; the collector notices the changed text.
         edited_at=None,
         author_id=channel.lower(),
@@ -86,6 +109,65 @@ def to_post(block: Tag, *, request_url: str = "", http_status: int = 200) -> Scr
         request_url=request_url,
         http_status=http_status,
     )
+
+
+def _lxml_blocks(html: str) -> list[etree._Element] | None:
+    """message_blocks as lxml elements, or None where beautifulsoup4 must read the page (see plain_html)."""
+    root = plain_html.parse(html)
+    if root is None or plain_html.has_template(root):
+        return None
+    blocks = []
+    for div in root.iter("div"):
+        names = plain_html.classes(div)
+        if "tgme_widget_message" in names and "data-post" in div.attrib and "service_message" not in names:
+            if plain_html.within(div, "tgme_widget_message") or not plain_html.plain(div):
+                return None  # nested blocks (one's <br>s rewritten before the other is serialised) or unusual markup
+            blocks.append(div)
+    return blocks
+
+
+def _lxml_post(block: etree._Element, request_url: str, http_status: int) -> ScrapedPost:
+    """to_post of a plain_html.plain block read with lxml: the same post, the same evidence."""
+    raw = plain_html.serialise(block)
+    data_post = block.attrib["data-post"]
+    channel = _data_post(data_post)
+    time = next(
+        (t for t in block.iterdescendants("time") if "datetime" in t.attrib and plain_html.within(t, _DATE)), None
+    )
+    if time is None:
+        raise BadPayload(f"message {data_post} has no date")
+    bubble = next((d for d in block.iterdescendants() if plain_html.has_class(d, _BUBBLE)), block)
+    text_node = next((d for d in bubble.iterchildren("div") if plain_html.has_class(d, _TEXT)), None)
+    forwarded = next(
+        (
+            a
+            for a in block.iterdescendants("a")
+            if plain_html.has_class(a, _FORWARDED_NAME) or plain_html.within(a, _FORWARDED)
+        ),
+        None,
+    )
+    reply = next((a for a in block.iterdescendants("a") if plain_html.has_class(a, _REPLY)), None)
+    if forwarded is not None:
+        kind, original = "repost", (forwarded.get("href") or "").rstrip("/").removeprefix("https://t.me/") or None
+    elif reply is not None:
+        kind, original = "reply", (reply.get("href") or "").removeprefix("https://t.me/") or None
+    else:
+        kind, original = "post", None
+    text = plain_html.text(text_node).strip() if text_node is not None else ""
+    return _post(data_post, channel, kind, original, text, time.attrib["datetime"], raw, request_url, http_status)
+
+
+_DATE, _BUBBLE, _TEXT = "tgme_widget_message_date", "tgme_widget_message_bubble", "tgme_widget_message_text"
+_FORWARDED, _FORWARDED_NAME = "tgme_widget_message_forwarded_from", "tgme_widget_message_forwarded_from_name"
+_REPLY = "tgme_widget_message_reply"
+
+
+def page_posts(html: str, *, request_url: str = "", http_status: int = 200) -> list[ScrapedPost]:
+    """The posts of a t.me/s page: read with lxml where plain_html covers the markup, else beautifulsoup4."""
+    blocks = _lxml_blocks(html)
+    if blocks is None:
+        return [to_post(b, request_url=request_url, http_status=http_status) for b in message_blocks(html)]
+    return [_lxml_post(b, request_url, http_status) for b in blocks]
 
 
 class TelegramScraper:
@@ -141,8 +223,7 @@ class TelegramScraper:
             if walk.pages == 1 and token is None:
                 walk.validators = validators(response)
             ids: list[int] = []
-            for block in message_blocks(html):
-                post = to_post(block, request_url=str(response.request.url), http_status=response.status_code)
+            for post in page_posts(html, request_url=str(response.request.url), http_status=response.status_code):
                 ids.append(int(post.platform_post_id.rsplit("/", 1)[1]))
                 walk.posts.append(post)
             if ids:

@@ -146,6 +146,36 @@ def test_idle_readability_check_matches_httpcore() -> None:
     assert readable(None) is True
 
 
+async def test_one_poll_answers_as_each_stream_alone() -> None:
+    from scrapers.http_backend import Backend, _Stream, readable
+
+    class Inner:
+        def __init__(self, sock: socket.socket) -> None:
+            self.sock = sock
+
+        def get_extra_info(self, info: str) -> Any:
+            return self.sock if info == "socket" else None
+
+        async def aclose(self) -> None:
+            self.sock.close()
+
+    backend = Backend()
+    pairs = [socket.socketpair() for _ in range(6)]
+    streams = [_Stream(Inner(left), backend) for left, _ in pairs]  # type: ignore[arg-type]
+    pairs[1][1].close()  # the peer closed: readable
+    pairs[2][1].send(b"x")  # data waiting: readable
+    await streams[3].aclose()  # closed here: readable, and no longer polled with the others
+    pairs[4][0].close()  # closed under the stream: readable
+    alone = [readable(s._sock) for s in streams]
+    backend.begin()
+    together = [s.get_extra_info("is_readable") for s in streams]
+    backend.end()
+    assert together == alone == [False, True, True, True, True, False]
+    for left, right in pairs:
+        left.close()
+        right.close()
+
+
 async def test_pool_uses_the_cheap_backend_and_reuses_connections(server: LoopbackServer) -> None:
     from scrapers.http_backend import Backend
 
@@ -155,3 +185,37 @@ async def test_pool_uses_the_cheap_backend_and_reuses_connections(server: Loopba
             assert (await polite.get(f"{server.url}/robots.txt")).status_code == 200
         # Keep-alive works: one connection, and it is not taken for closed while idle.
         assert len(polite.client._transport._pool.connections) == 1  # type: ignore[attr-defined]
+
+
+def test_linear_pool_repeats_httpcore_but_the_counting_list() -> None:
+    """Pool is httpcore's _assign_requests_to_connections with one expression replaced by its value: the
+    length of a list with an element per connection. Any other httpcore keeps its own pool."""
+    import ast
+    import inspect
+    import textwrap
+
+    import httpcore
+    import httpx
+
+    from scrapers import http_backend
+
+    class Counted(ast.NodeTransformer):
+        def visit_ListComp(self, node: ast.ListComp) -> ast.AST:  # the one list comprehension inside len()
+            if ast.unparse(node) == "[connection.is_idle() for connection in self._connections]":
+                return ast.parse("self._connections", mode="eval").body
+            return self.generic_visit(node)
+
+    def body(method: Any, transform: bool) -> str:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(method)))
+        function = tree.body[0]
+        assert isinstance(function, ast.FunctionDef)
+        statements = [s for s in function.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+        module = ast.Module(body=statements, type_ignores=[])
+        return ast.dump(Counted().visit(module) if transform else module)
+
+    if httpcore.__version__ == http_backend.POOL_FOR_HTTPCORE:
+        theirs = httpcore.AsyncConnectionPool._assign_requests_to_connections
+        assert body(theirs, False) != body(theirs, True)  # the counting list is there
+        assert body(theirs, True) == body(http_backend.Pool._assign, False)
+        pool = http_backend.transport(httpx.Limits(max_connections=4))._pool  # type: ignore[attr-defined]
+        assert type(pool) is http_backend.Pool
