@@ -379,7 +379,9 @@ def main() -> None:
     parser.add_argument("--asn", type=int, default=20_000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=1000, help="per scenario")
-    parser.add_argument("--workers", type=int, default=4, help="uvicorn worker processes (docs/review.md: 4 on 2 cores)")
+    parser.add_argument(
+        "--workers", type=int, default=4, help="uvicorn worker processes (docs/review.md: 4 on 2 cores)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the schema (prints its name)")
     parser.add_argument("--schema", help="measure again on a schema kept by an earlier --keep run (no seeding)")
     args = parser.parse_args()
