@@ -44,6 +44,8 @@ class _Handler(BaseHTTPRequestHandler):
                 "status": str(status),
                 "if_none_match": self.headers.get("If-None-Match", ""),
                 "user_agent": self.headers.get("User-Agent", ""),
+                "cookie": self.headers.get("Cookie", ""),
+                "client_port": str(self.client_address[1]),  # one per connection: shows keep-alive
             }
         )
         self.send_response(status)

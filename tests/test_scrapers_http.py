@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import socket
+import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -132,90 +132,53 @@ def test_backoff_is_full_jitter_under_a_doubling_cap() -> None:
         assert all(0 <= w <= cap for w in waits) and max(waits) > cap / 2
 
 
-def test_idle_readability_check_matches_httpcore() -> None:
-    from httpcore._utils import is_socket_readable
-
-    from scrapers.http_backend import readable
-
-    left, right = socket.socketpair()
-    with left, right:
-        assert readable(left) is is_socket_readable(left) is False  # idle: keep it
-        right.close()
-        assert readable(left) is is_socket_readable(left) is True  # the peer closed it: drop it
-    assert readable(left) is is_socket_readable(left) is True  # closed here
-    assert readable(None) is True
-
-
-async def test_one_poll_answers_as_each_stream_alone() -> None:
-    from scrapers.http_backend import Backend, _Stream, readable
-
-    class Inner:
-        def __init__(self, sock: socket.socket) -> None:
-            self.sock = sock
-
-        def get_extra_info(self, info: str) -> Any:
-            return self.sock if info == "socket" else None
-
-        async def aclose(self) -> None:
-            self.sock.close()
-
-    backend = Backend()
-    pairs = [socket.socketpair() for _ in range(6)]
-    streams = [_Stream(Inner(left), backend) for left, _ in pairs]  # type: ignore[arg-type]
-    pairs[1][1].close()  # the peer closed: readable
-    pairs[2][1].send(b"x")  # data waiting: readable
-    await streams[3].aclose()  # closed here: readable, and no longer polled with the others
-    pairs[4][0].close()  # closed under the stream: readable
-    alone = [readable(s._sock) for s in streams]
-    backend.begin()
-    together = [s.get_extra_info("is_readable") for s in streams]
-    backend.end()
-    assert together == alone == [False, True, True, True, True, False]
-    for left, right in pairs:
-        left.close()
-        right.close()
-
-
-async def test_pool_uses_the_cheap_backend_and_reuses_connections(server: LoopbackServer) -> None:
-    from scrapers.http_backend import Backend
-
+async def test_connections_are_kept_alive(server: LoopbackServer) -> None:
     async with PoliteClient(config()) as polite:
-        assert isinstance(polite.client._transport._pool._network_backend, Backend)  # type: ignore[attr-defined]
         for _ in range(3):
             assert (await polite.get(f"{server.url}/robots.txt")).status_code == 200
-        # Keep-alive works: one connection, and it is not taken for closed while idle.
-        assert len(polite.client._transport._pool.connections) == 1  # type: ignore[attr-defined]
+    assert len({r["client_port"] for r in server.world.requests}) == 1
 
 
-def test_linear_pool_repeats_httpcore_but_the_counting_list() -> None:
-    """Pool is httpcore's _assign_requests_to_connections with one expression replaced by its value: the
-    length of a list with an element per connection. Any other httpcore keeps its own pool."""
-    import ast
-    import inspect
-    import textwrap
+async def test_a_connection_the_server_closed_while_idle_is_replaced() -> None:
+    """A server may close a kept-alive connection between requests; the next request opens a new one
+    instead of failing on the dead socket."""
+    accepted = 0
 
-    import httpcore
-    import httpx
+    async def answer_once(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal accepted
+        accepted += 1
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        await writer.drain()
+        writer.close()  # no "Connection: close": the client only learns of it from the socket
 
-    from scrapers import http_backend
+    listener = await asyncio.start_server(answer_once, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    async with listener, PoliteClient(config(max_retries=0)) as polite:
+        first = await polite.get(f"http://127.0.0.1:{port}/a")
+        await asyncio.sleep(0.05)
+        second = await polite.get(f"http://127.0.0.1:{port}/b")
+    assert (first.text, second.text, accepted) == ("ok", "ok", 2)
 
-    class Counted(ast.NodeTransformer):
-        def visit_ListComp(self, node: ast.ListComp) -> ast.AST:  # the one list comprehension inside len()
-            if ast.unparse(node) == "[connection.is_idle() for connection in self._connections]":
-                return ast.parse("self._connections", mode="eval").body
-            return self.generic_visit(node)
 
-    def body(method: Any, transform: bool) -> str:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(method)))
-        function = tree.body[0]
-        assert isinstance(function, ast.FunctionDef)
-        statements = [s for s in function.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
-        module = ast.Module(body=statements, type_ignores=[])
-        return ast.dump(Counted().visit(module) if transform else module)
+async def test_a_cookie_the_server_sets_is_sent_back_once() -> None:
+    """Cookies still work under the aiohttp transport, and go back exactly once."""
+    heads: list[bytes] = []
 
-    if httpcore.__version__ == http_backend.POOL_FOR_HTTPCORE:
-        theirs = httpcore.AsyncConnectionPool._assign_requests_to_connections
-        assert body(theirs, False) != body(theirs, True)  # the counting list is there
-        assert body(theirs, True) == body(http_backend.Pool._assign, False)
-        pool = http_backend.transport(httpx.Limits(max_connections=4))._pool  # type: ignore[attr-defined]
-        assert type(pool) is http_backend.Pool
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while not reader.at_eof():
+            try:
+                heads.append(await reader.readuntil(b"\r\n\r\n"))
+            except asyncio.IncompleteReadError:
+                break
+            writer.write(b"HTTP/1.1 200 OK\r\nSet-Cookie: sesi=abc; Path=/\r\nContent-Length: 2\r\n\r\nok")
+            await writer.drain()
+        writer.close()
+
+    listener = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    async with listener, PoliteClient(config()) as polite:
+        for path in ("a", "b"):
+            assert (await polite.get(f"http://127.0.0.1:{port}/{path}")).text == "ok"
+    cookies = [[line.lower() for line in head.split(b"\r\n") if line.lower().startswith(b"cookie:")] for head in heads]
+    assert cookies == [[], [b"cookie: sesi=abc"]]
