@@ -55,7 +55,9 @@ def serve(accounts: int, posts: int, conn: Any) -> None:
     handles = [server.handle_for(a) for a in server.world.accounts.values()]
     platforms = [a.platform for a in server.world.accounts.values()]
     conn.send((server.scraper_settings(), list(zip(platforms, handles, strict=True))))
-    conn.recv()  # wait for "stop"
+    while conn.recv() == "cpu":  # until "stop": answer with this process's CPU seconds so far
+        times = os.times()
+        conn.send(times.user + times.system)
     server.stop()
 
 
@@ -73,18 +75,26 @@ def register(engine: Engine, pairs: list[tuple[str, str]]) -> None:
         )
 
 
-def timed_pass(engine: Engine, settings: Settings, accounts: int) -> tuple[float, Any]:
+def server_cpu_s(server: Any) -> float:
+    server.send("cpu")
+    return float(server.recv())
+
+
+def timed_pass(engine: Engine, settings: Settings, accounts: int, server: Any) -> tuple[float, Any]:
+    server_before = server_cpu_s(server)
     started, before = time.perf_counter(), os.times()
     summary = collect_pass(engine, settings)
     after = os.times()
     seconds = time.perf_counter() - started
     user_s, system_s = after.user - before.user, after.system - before.system
     cpu_s = user_s + system_s
+    server_s = server_cpu_s(server) - server_before
     # On a shared machine wall time includes waiting for a CPU; CPU time per account is the steadier figure.
     print(
         f"  collector CPU {cpu_s:.1f} s of {seconds:.1f} s wall: {cpu_s / accounts * 1000:.1f} ms CPU per account, "
         f"so one free core would do {accounts / cpu_s * 60:,.0f} accounts/min "
-        f"(user {user_s / accounts * 1000:.1f} ms, kernel {system_s / accounts * 1000:.1f} ms per account)"
+        f"(user {user_s / accounts * 1000:.1f} ms, kernel {system_s / accounts * 1000:.1f} ms per account); "
+        f"loopback server CPU {server_s / accounts * 1000:.1f} ms per account"
     )
     return seconds, summary
 
@@ -134,12 +144,12 @@ def main() -> None:
             import cProfile
 
             with cProfile.Profile() as profiler:
-                seconds, first = timed_pass(engine, settings, args.accounts)
+                seconds, first = timed_pass(engine, settings, args.accounts, parent)
             profiler.dump_stats(args.profile)
         else:
-            seconds, first = timed_pass(engine, settings, args.accounts)
+            seconds, first = timed_pass(engine, settings, args.accounts, parent)
         report("first pass (all new)", seconds, first, args.accounts)
-        seconds, second = timed_pass(engine, settings, args.accounts)
+        seconds, second = timed_pass(engine, settings, args.accounts, parent)
         report("second pass (incremental)", seconds, second, args.accounts)
         with Session(engine) as session:
             stored = session.exec(select(func.count()).select_from(Post)).one()
