@@ -11,7 +11,7 @@ import torch
 from torch.ao.nn.quantized.dynamic import Linear as DynamicLinear
 
 from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, load_corpus
-from classifiers.inference import PostInput, load_classifier
+from classifiers.inference import Bf16Linear, PostInput, load_classifier, native_bf16, quantise
 from classifiers.model import LABELS, ModelError
 from classifiers.registry import load_registry
 from classifiers.train import TrainOptions
@@ -130,10 +130,24 @@ def test_optimised_path_runs_int8_where_it_keeps_the_labels_on_parallel_batches(
     def fp32_linears(model: torch.nn.Module) -> list[str]:
         return [n for n, m in model.encoder.encoder.named_modules() if type(m) is torch.nn.Linear]
 
-    # the frozen lower layer entirely in int8; the fine-tuned top layer but its feed-forward output projection
-    assert fp32_linears(classifier.model) == ["layer.1.output.dense"]
+    # the frozen lower layer entirely in int8; the fine-tuned top layer but its feed-forward output projection,
+    # which runs in bfloat16 where the CPU has it natively
+    top_ffn_out = classifier.model.encoder.encoder.layer[1].output.dense
+    assert type(top_ffn_out) is (Bf16Linear if native_bf16() else torch.nn.Linear)
+    assert fp32_linears(classifier.model) == ([] if native_bf16() else ["layer.1.output.dense"])
     assert isinstance(classifier.model.encoder.encoder.layer[1].attention.self.query, DynamicLinear)
     assert len(fp32_linears(classifier.reference)) == 12  # the fp32 model the unsure posts go back to
+
+    texts = ["Ayo coblos [CALON-A] nomor [NOMOR-A]!", "Rapat koordinasi di kantor hari ini.", "Jangan pilih [CALON-B]."]
+    fp32_ffn = quantise(classifier.reference, classifier.config, bf16=False)
+    bf16_ffn = quantise(classifier.reference, classifier.config, bf16=True)
+    assert fp32_linears(fp32_ffn) == ["layer.1.output.dense"]
+    assert type(bf16_ffn.encoder.encoder.layer[1].output.dense) is Bf16Linear
+    assert type(bf16_ffn.encoder.encoder.layer[0].output.dense) is DynamicLinear  # lower layers stay int8
+    fp32_probs = classifier._probabilities(fp32_ffn, texts)
+    bf16_probs = classifier._probabilities(bf16_ffn, texts)
+    assert not np.array_equal(fp32_probs, bf16_probs)  # it did run in bfloat16...
+    np.testing.assert_allclose(bf16_probs, fp32_probs, atol=0.02)  # ...and bfloat16 keeps float32's range
 
 
 def test_promotion_keeps_the_better_version(trained: tuple[Path, Path], tmp_path: Path) -> None:
