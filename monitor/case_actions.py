@@ -189,7 +189,7 @@ _ASSIGNABLE: Any = (
 
 def assignable_users(session: Session, agency_id: int) -> list[Assignable]:
     """Who a case of this agency can be assigned to, by name (the case page's drop-down)."""
-    return [Assignable(*r) for r in session.connection().execute(_ASSIGNABLE, {"agency_id": agency_id})]
+    return [Assignable(*r) for r in session.connection().execute(_ASSIGNABLE, {"agency_id": agency_id}).all()]
 
 
 def bulk_dismiss(session: Session, viewer: Viewer, case_ids: list[int], *, reason: str) -> tuple[list[int], list[int]]:
