@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
-from monitor.case_actions import NotAllowed
+from monitor.case_actions import AssignableCache, NotAllowed
 from monitor.cases import CaseNotFound, CountCache
 from monitor.config import Settings, get_settings
 from monitor.db import autocommit_reads, get_engine
@@ -55,6 +55,7 @@ def create_app(
     app.state.throttle = throttle or LoginThrottle()
     app.state.options_cache = {}  # the queue's drop-down values, per scope (review_ui.routes.queue)
     app.state.counts = CountCache()  # the queue's counts per status (rows are always live)
+    app.state.assignable = AssignableCache()  # the case page's assign drop-down, per agency
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
