@@ -147,4 +147,4 @@ _TRAIL: Any = (
 def trail(session: Session, object_type: str, object_id: str, limit: int = 200) -> list[TrailEntry]:
     """One object's entries, newest first (the summary columns of `entries`)."""
     params = {"object_type": object_type, "object_id": object_id, "limit": limit}
-    return [TrailEntry(*r) for r in session.connection().execute(_TRAIL, params)]
+    return [TrailEntry(*r) for r in session.connection().execute(_TRAIL, params).all()]

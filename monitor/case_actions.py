@@ -9,11 +9,14 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date
+from threading import Lock
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, or_
+from sqlalchemy import and_, bindparam, event, or_
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from monitor.audit import record
@@ -27,6 +30,7 @@ __all__ = [
     "ActionError",
     "ActionResult",
     "Assignable",
+    "AssignableCache",
     "NotAllowed",
     "answer_clarification",
     "assign",
@@ -189,7 +193,61 @@ _ASSIGNABLE: Any = (
 
 def assignable_users(session: Session, agency_id: int) -> list[Assignable]:
     """Who a case of this agency can be assigned to, by name (the case page's drop-down)."""
-    return [Assignable(*r) for r in session.connection().execute(_ASSIGNABLE, {"agency_id": agency_id})]
+    return [Assignable(*r) for r in session.connection().execute(_ASSIGNABLE, {"agency_id": agency_id}).all()]
+
+
+# Every commit in this process that inserted, changed or deleted a user bumps this generation, which
+# empties every `AssignableCache` of the process (other processes' changes show once the TTL is over).
+_users_generation = 0
+_users_lock = Lock()
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _note_user_changes(session: Any, _flush_context: Any) -> None:
+    if any(isinstance(o, User) for o in (*session.new, *session.dirty, *session.deleted)):
+        session.info["users_changed"] = True
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _bump_users_generation(session: Any) -> None:
+    global _users_generation
+    if session.info.pop("users_changed", False):
+        with _users_lock:
+            _users_generation += 1
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _forget_user_changes(session: Any) -> None:
+    session.info.pop("users_changed", None)
+
+
+class AssignableCache:
+    """`assignable_users` per agency, kept for `ttl_s` seconds (the case page's assign drop-down).
+
+    Keyed by the case's agency, so a list is only ever shown for the agency it was read for. A user
+    change committed in this process empties the cache at once; changes made by other processes (other
+    web workers, the CLI) show within `ttl_s`. Only the drop-down comes from here: `assign` checks the
+    chosen user against the database.
+    """
+
+    def __init__(self, ttl_s: float = 10.0, max_entries: int = 4096) -> None:
+        self.ttl_s = ttl_s
+        self.max_entries = max_entries
+        self._entries: dict[int, tuple[int, float, list[Assignable]]] = {}
+        self._lock = Lock()
+
+    def get(self, session: Session, agency_id: int) -> list[Assignable]:
+        now = time.monotonic()
+        hit = self._entries.get(agency_id)
+        if hit is not None and hit[0] == _users_generation and now - hit[1] < self.ttl_s:
+            return list(hit[2])
+        generation = _users_generation  # read before the query: a change committed meanwhile makes it stale
+        users = assignable_users(session, agency_id)
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()
+            self._entries[agency_id] = (generation, now, users)
+        return list(users)
 
 
 def bulk_dismiss(session: Session, viewer: Viewer, case_ids: list[int], *, reason: str) -> tuple[list[int], list[int]]:

@@ -90,7 +90,9 @@ def get_case(session: Session, viewer: Viewer, case_id: int) -> CaseDetail:
     ids = {"case_id": case.id}
     joined = list(session.exec(_JOINED, params=ids))
     # Only id, date and status are shown: plain columns, no entities (an ASN may have dozens of cases).
-    earlier = [EarlierCase(*r) for r in session.connection().execute(EARLIER_CASES, {**ids, "asn_id": case.asn_id})]
+    earlier = [
+        EarlierCase(*r) for r in session.connection().execute(EARLIER_CASES, {**ids, "asn_id": case.asn_id}).all()
+    ]
     actions = [(action, name) for action, name in session.exec(_ACTIONS, params=ids).all()]
     assignee = session.get(User, case.assignee_id) if case.assignee_id else None
     return CaseDetail(

@@ -178,9 +178,9 @@ def case_view(session: Session, viewer: Viewer, case_id: int) -> CaseView:
         asn=asn,
         agency=agency,
         score=score if score_id is not None else None,
-        joined_posts=[JoinedPost(*r) for r in conn.execute(_JOINED, ids)],
-        earlier_cases=[EarlierCase(*r) for r in conn.execute(EARLIER_CASES, {**ids, "asn_id": case.asn_id})],
-        actions=[(ActionRow(*r[:4]), r[4]) for r in conn.execute(_ACTIONS, ids)],
+        joined_posts=[JoinedPost(*r) for r in conn.execute(_JOINED, ids).all()],
+        earlier_cases=[EarlierCase(*r) for r in conn.execute(EARLIER_CASES, {**ids, "asn_id": case.asn_id}).all()],
+        actions=[(ActionRow(*r[:4]), r[4]) for r in conn.execute(_ACTIONS, ids).all()],
         assignee=Assignee(assignee_name) if assignee_name is not None else None,
         first_confirmer_id=first_confirmer_id(session, case.id, case.status),
     )

@@ -242,8 +242,9 @@ def queue(
     stmt = _queue_statement(frozenset(params), filters.sort, bool(cursor), limit)
     if cursor:
         params["after_value"], params["after_id"] = _decode_cursor(cursor, filters.sort)
-    # Plain columns: Core execution skips the ORM's per-query set-up (~0.25 ms), as no entity is loaded.
-    rows = [QueueRow._make(r) for r in session.connection().execute(stmt, params)]
+    # Plain columns: Core execution skips the ORM's per-query set-up (~0.25 ms), as no entity is loaded;
+    # `.all()` fetches the rows with one fetchall instead of a driver call per row.
+    rows = [QueueRow._make(r) for r in session.connection().execute(stmt, params).all()]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]

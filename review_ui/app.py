@@ -12,10 +12,10 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
-from monitor.case_actions import NotAllowed
+from monitor.case_actions import AssignableCache, NotAllowed
 from monitor.cases import CaseNotFound, CountCache
 from monitor.config import Settings, get_settings
-from monitor.db import get_engine
+from monitor.db import autocommit_reads, get_engine
 from monitor.metrics import metrics_router
 from review_ui.deps import LoginRequired
 from review_ui.render import page
@@ -51,9 +51,11 @@ def create_app(
     )
     app.state.settings = settings
     app.state.engine = engine or get_engine(settings.db_url)
+    app.state.read_engine = autocommit_reads(app.state.engine)  # for pages that only read (review_ui.deps)
     app.state.throttle = throttle or LoginThrottle()
     app.state.options_cache = {}  # the queue's drop-down values, per scope (review_ui.routes.queue)
     app.state.counts = CountCache()  # the queue's counts per status (rows are always live)
+    app.state.assignable = AssignableCache()  # the case page's assign drop-down, per agency
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

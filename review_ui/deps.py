@@ -79,15 +79,17 @@ def viewer(request: Request, session: Session = Depends(db)) -> Viewer:
 
 
 async def in_thread(request: Request, handler: Callable[..., T], *args: Any) -> T:
-    """`handler(request, viewer, session, *args)` with a fresh session, in one thread-pool round trip.
+    """`handler(request, viewer, session, *args)` with a fresh session, in one thread-pool round trip,
+    for pages that only read.
 
     Through `Depends(viewer)` a sync page takes three (look up the user, run the page, close the
     session), each ~0.1-0.2 ms of CPU with its GIL hand-offs; the busiest pages (the queue and the case
-    page) use this instead.
+    page) use this instead. The session reads in autocommit mode on PostgreSQL (`monitor.db.autocommit_reads`:
+    no BEGIN and ROLLBACK round trips), so `handler` must not write.
     """
 
     def call() -> T:
-        with Session(request.app.state.engine, expire_on_commit=False) as session:
+        with Session(request.app.state.read_engine, expire_on_commit=False) as session:
             return handler(request, viewer(request, session), session, *args)
 
     return await run_in_threadpool(call)

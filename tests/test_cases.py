@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from monitor import case_actions as act
 from monitor.audit import verify
+from monitor.auth import disable_user
 from monitor.case_detail import get_case
 from monitor.cases import CaseFilters, CaseNotFound, CountCache, Viewer, count_by_status, queue
 from monitor.dashboard import dashboard
@@ -81,6 +82,30 @@ def test_count_cache_is_scoped_and_emptied_by_case_changes(world: dict) -> None:
     expired = CountCache(ttl_s=0)
     with Session(world["engine"]) as s:
         assert expired.counts(s, world["admin"], CaseFilters())["open"] == 7
+
+
+def test_assignable_cache_is_per_agency_and_emptied_by_user_changes(world: dict) -> None:
+    cache = act.AssignableCache(ttl_s=3600)
+    a_id = world["sup_a"].agency_id
+    b_id = world["sup_b"].agency_id
+    with Session(world["engine"], expire_on_commit=False) as s:
+        in_a = {u.id for u in cache.get(s, a_id)}
+        in_b = {u.id for u in cache.get(s, b_id)}
+        assert in_a == {u.id for u in act.assignable_users(s, a_id)}
+        assert world["sup_a"].user_id in in_a and world["sup_a"].user_id not in in_b  # never another agency's
+        assert world["sup_b"].user_id in in_b and world["sup_b"].user_id not in in_a
+        newcomer = make_user(s, role="supervisor", agency_id=a_id)
+        s.rollback()  # nothing committed: the cached list still holds
+        assert {u.id for u in cache.get(s, a_id)} == in_a
+        newcomer = make_user(s, role="supervisor", agency_id=a_id)
+        s.commit()  # a committed user change in this process empties the cache at once
+        assert {u.id for u in cache.get(s, a_id)} == in_a | {newcomer.id}
+        disable_user(s, world["sup_a2"].email)
+        s.commit()
+        assert world["sup_a2"].user_id not in {u.id for u in cache.get(s, a_id)}
+    expired = act.AssignableCache(ttl_s=0)
+    with Session(world["engine"]) as s:
+        assert {u.id for u in expired.get(s, b_id)} == in_b
 
 
 def test_filters(world: dict) -> None:

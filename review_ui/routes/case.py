@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from monitor.audit import record, trail
-from monitor.case_actions import CATEGORIES, FORWARD_TARGETS, assignable_users
+from monitor.case_actions import CATEGORIES, FORWARD_TARGETS
 from monitor.case_view import case_view
 from monitor.cases import Viewer
 from monitor.evidence import build_evidence_pack
@@ -47,7 +47,8 @@ def _case_page(request: Request, v: Viewer, session: Session, case_id: int) -> R
         "offered": offered,
         "categories": CATEGORIES,
         "targets": FORWARD_TARGETS,
-        "assignable": assignable_users(session, detail.case.agency_id) if "assign" in offered else [],
+        # cached per agency for a few seconds; `assign` checks the chosen user against the database
+        "assignable": request.app.state.assignable.get(session, detail.case.agency_id) if "assign" in offered else [],
         "trail": trail(session, "case", str(case_id), limit=200),
         "earlier_cases": earlier_cases,  # the list's HTML, built in Python (review_ui.html_rows)
     }
