@@ -112,7 +112,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=10_000)
     parser.add_argument("--posts", type=int, default=5, help="posts per account")
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=ScraperSettings().total_concurrency,
+        help="accounts and connections in flight (default: Netra's default total_concurrency)",
+    )
     parser.add_argument("--database-url", default=None, help="default: SQLite in a temporary directory")
     parser.add_argument("--profile", default=None, help="write a cProfile of the first pass to this file")
     args = parser.parse_args()

@@ -31,6 +31,9 @@ class Case(SQLModel, table=True):
         Index("ix_case_deadline", "deadline", "id"),
         Index("ix_case_detected", "detected_at", "id"),
         Index("ix_case_agency_detected", "agency_id", "detected_at", "id"),
+        # A supervisor's queue is one agency's: its cases in deadline and score order without a scan of all.
+        Index("ix_case_agency_deadline", "agency_id", "deadline", "id"),
+        Index("ix_case_agency_score", "agency_id", "score", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
