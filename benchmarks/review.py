@@ -1,14 +1,14 @@
 """Review page benchmark: p50/p95 of the queue, a filtered queue and a case page under concurrent clients.
 
     .venv/bin/python benchmarks/review.py [--posts 1000000] [--cases 100000] [--clients 20]
-                                          [--requests 1000] [--workers 4] [--keep]
+                                          [--requests 1000] [--workers 4] [--proxy] [--keep]
 
 Seeds a fresh schema in the PostgreSQL database `test` (NETRA_BENCH_PG_URL overrides) with COPY:
 agencies, ASN, accounts, `--posts` posts with raw payloads, and `--cases` cases with scores in every
-status. Starts the real app under uvicorn (`--workers` processes) in a separate process on a free
-loopback port, logs in, and from this process drives `--clients` concurrent clients (closed loop,
-no think time, one kept-alive HTTP/1.1 connection each, full responses read) through three scenarios;
-prints p50/p95/p99, requests/s and the CPU per request of the app and of the clients for each.
+status. Starts the real app under uvicorn (`--workers` processes; with `--proxy`, as many single-process
+uvicorns behind nginx, least_conn, as docs/review.md advises) in separate processes on free loopback ports,
+logs in, and from this process drives `--clients` concurrent clients (closed loop, no think time, one
+kept-alive HTTP/1.1 connection each, full responses read) through three scenarios; prints p50/p95/p99, requests/s and the CPU per request of the app and of the clients for each.
 Target: p95 < 150 ms.
 """
 
@@ -25,6 +25,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -42,6 +43,7 @@ from monitor.db import make_engine, upgrade
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("NETRA_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "benchmark-password-1"
+SECRET_KEY = uuid.uuid4().hex  # one for every server process, so a session cookie is good at each
 PLATFORMS = ["bluesky", "x", "telegram", "mastodon"]
 STATUSES = (
     ["open"] * 60
@@ -242,41 +244,73 @@ def seed_history(cur: psycopg.Cursor, acted: list[tuple[int, str]], now: datetim
             prev = digest
 
 
-def start_server(db_url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
+def _uvicorn(db_url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NETRA_")}
-    env |= {"NETRA_DATABASE_URL": db_url, "NETRA_SECRET_KEY": uuid.uuid4().hex, "NETRA_LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "review_ui.asgi:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    env |= {"NETRA_DATABASE_URL": db_url, "NETRA_SECRET_KEY": SECRET_KEY, "NETRA_LOG_LEVEL": "WARNING"}
+    command = [sys.executable, "-m", "uvicorn", "review_ui.asgi:app", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(workers), "--log-level", "warning", "--no-access-log"]  # fmt: skip
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
+NGINX_CONF = """worker_processes 1;
+error_log {tmp}/error.log warn;
+pid {tmp}/nginx.pid;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    upstream netra {{
+        least_conn;  # each request to the process with the fewest in flight
+{servers}
+        keepalive 64;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://netra;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $remote_addr;
+        }}
+    }}
+}}
+"""
+
+
+def start_server(db_url: str, workers: int, proxy: bool, tmp: Path) -> tuple[list[subprocess.Popen[bytes]], str]:
+    """uvicorn with `workers` processes on one port; or, with `proxy`, `workers` single-process uvicorns on
+    ports of their own behind nginx, which hands each request to the least busy one (docs/review.md)."""
+    port = free_port()
+    if not proxy:
+        procs = [_uvicorn(db_url, port, workers)]
+    else:
+        ports = [free_port() for _ in range(workers)]
+        procs = [_uvicorn(db_url, p, 1) for p in ports]
+        servers = "\n".join(f"        server 127.0.0.1:{p};" for p in ports)
+        conf = tmp / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(tmp=tmp, servers=servers, port=port))
+        procs.append(subprocess.Popen(["nginx", "-p", str(tmp), "-c", str(conf), "-g", "daemon off;"]))
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
+            if proxy:
+                for p in ports:  # every upstream answers before the proxy is used
+                    httpx.get(f"http://127.0.0.1:{p}/healthz", timeout=1).raise_for_status()
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return proc, base
+                return procs, base
         except httpx.HTTPError:
             pass
-        if proc.poll() is not None:
+        if any(proc.poll() is not None for proc in procs):
             raise SystemExit("server exited during start")
         time.sleep(0.1)
-    proc.kill()
+    for proc in procs:
+        proc.kill()
     raise SystemExit("server did not start in 60 s")
 
 
@@ -351,14 +385,16 @@ def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     return uvloop.new_event_loop
 
 
-def server_cpu_s(proc: subprocess.Popen[bytes]) -> float:
-    """CPU seconds (user + system) used so far by the server's worker processes (Linux /proc)."""
+def server_cpu_s(procs: list[subprocess.Popen[bytes]]) -> float:
+    """CPU seconds (user + system) used so far by the server's processes and their workers (Linux /proc)."""
     total = 0.0
-    try:
-        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
-    except OSError:
-        return float("nan")
-    for pid in [str(proc.pid), *children]:
+    pids = []
+    for proc in procs:
+        try:
+            pids += [str(proc.pid), *Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()]
+        except OSError:
+            return float("nan")
+    for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
         except OSError:
@@ -382,6 +418,11 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=4, help="uvicorn worker processes (docs/review.md: 4 on 2 cores)"
     )
+    parser.add_argument(
+        "--proxy",
+        action="store_true",
+        help="--workers single-process uvicorns behind nginx (least_conn) instead of one uvicorn --workers",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the schema (prints its name)")
     parser.add_argument("--schema", help="measure again on a schema kept by an earlier --keep run (no seeding)")
     args = parser.parse_args()
@@ -394,7 +435,8 @@ def main() -> None:
             conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
     db_url = f"{PG_URL}?options=-csearch_path%3D{schema}"
     engine = make_engine(db_url)
-    server = None
+    server: list[subprocess.Popen[bytes]] | None = None
+    tmp = tempfile.TemporaryDirectory()
     try:
         upgrade(engine)
         if not reuse:
@@ -409,7 +451,7 @@ def main() -> None:
             print(f"seeded {args.posts:,} posts and {args.cases:,} cases in schema {schema} in {seeded:.1f} s")
         else:
             print(f"reusing schema {schema} (seeded earlier; --posts/--cases must match that run)")
-        server, base = start_server(db_url, args.workers)
+        server, base = start_server(db_url, args.workers, args.proxy, Path(tmp.name))
         admin, sup = login(base, "admin@bench.go.id"), login(base, "sup@bench.go.id")
         rng = random.Random(1)
         n = args.requests
@@ -430,7 +472,8 @@ def main() -> None:
             ("case page (admin, random case)", admin, [f"/cases/{rng.randint(1, args.cases)}" for _ in range(n)]),
         ]
         print(
-            f"{args.clients} concurrent clients, {n} requests per scenario, {args.workers} uvicorn workers; "
+            f"{args.clients} concurrent clients, {n} requests per scenario, {args.workers} uvicorn "
+            f"{'processes behind nginx' if args.proxy else 'workers'}; "
             f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before measuring"
         )
         print(
@@ -458,9 +501,10 @@ def main() -> None:
             f"(load average {os.getloadavg()[0]:.1f} after)"
         )
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+        for proc in server or []:
+            proc.terminate()
+            proc.wait(timeout=30)
+        tmp.cleanup()
         engine.dispose()
         if args.keep or reuse:
             print(f"kept schema {schema}")
