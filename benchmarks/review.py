@@ -8,7 +8,8 @@ agencies, ASN, accounts, `--posts` posts with raw payloads, and `--cases` cases 
 status. Starts the real app under uvicorn (`--workers` processes; with `--proxy`, as many single-process
 uvicorns behind nginx, least_conn, as docs/review.md advises) in separate processes on free loopback ports,
 logs in, and from this process drives `--clients` concurrent clients (closed loop, no think time, one
-kept-alive HTTP/1.1 connection each, full responses read) through three scenarios; prints p50/p95/p99, requests/s and the CPU per request of the app and of the clients for each.
+kept-alive HTTP/1.1 connection each, full responses read) through three scenarios; prints p50/p95/p99,
+requests/s and the CPU per request of the app and of the clients for each.
 Target: p95 < 150 ms.
 """
 
