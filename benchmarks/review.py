@@ -22,6 +22,7 @@ import json
 import os
 import random
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -427,6 +428,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the schema (prints its name)")
     parser.add_argument("--schema", help="measure again on a schema kept by an earlier --keep run (no seeding)")
     args = parser.parse_args()
+    if args.proxy and shutil.which("nginx") is None:
+        raise SystemExit("--proxy needs nginx on PATH (Debian: apt-get install -y nginx-light)")
 
     reuse = args.schema is not None
     schema = args.schema or f"bench_review_{uuid.uuid4().hex[:10]}"
