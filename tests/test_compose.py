@@ -32,12 +32,18 @@ def test_compose_file_is_valid_for_docker_compose() -> None:
 
 def test_compose_has_every_role() -> None:
     services = _services()
-    assert {"postgres", "redis", "mailpit", "scheduler", "web", "worker", "migrate"} <= set(services)
+    assert {"postgres", "redis", "mailpit", "scheduler", "web", "proxy", "worker", "migrate"} <= set(services)
     commands = {name: service.get("command") for name, service in services.items()}
     assert commands["scheduler"][:2] == ["netra", "run"]  # type: ignore[index]
     assert commands["web"][:2] == ["netra", "serve"]  # type: ignore[index]
     assert commands["worker"][:2] == ["netra", "worker"]  # type: ignore[index]
     assert "container_name" not in services["worker"]  # scalable: `--scale worker=N`
+    # The page: web processes without a host port of their own (scalable), behind the proxy's port 8000,
+    # whose config hands each request to the least busy one.
+    assert "ports" not in services["web"] and services["proxy"]["ports"] == ["8000:80"]
+    mount = next(v for v in services["proxy"]["volumes"] if v.endswith("/etc/nginx/conf.d/default.conf:ro"))
+    conf = (ROOT / mount.split(":")[0]).read_text()
+    assert "least_conn;" in conf and "server web:8000;" in conf and "proxy_pass http://netra;" in conf
 
 
 def _parse(argv: list[str]) -> None:
