@@ -25,6 +25,21 @@ def sqlite_url(directory: Path) -> str:
 
 
 @pytest.fixture
+def app_name() -> str:
+    """An application_name for one test's connections, so that it can cut exactly those."""
+    return f"netra-test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def pg_app_engine(pg_schema_url: str, app_name: str) -> Iterator[Engine]:
+    """A migrated fresh schema's engine, its connections tagged with `app_name`."""
+    engine = make_engine(f"{pg_schema_url}&application_name={app_name}")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
 def pg_schema_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL schema; yields a URL whose search_path points at it."""
     schema = f"netra_test_{uuid.uuid4().hex[:12]}"

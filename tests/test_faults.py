@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, text
+from sqlalchemy import Engine, func
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
@@ -21,25 +20,11 @@ from monitor.models import Account, Case, CasePost, CollectionRun, Election, Pos
 from monitor.open_cases import open_new_cases
 from monitor.pipeline import collect_batch
 from scrapers.loopback import LoopbackServer
-from tests.conftest import PG_URL
 from tests.utils.factories import make_account, make_asn, make_score
+from tests.utils.pg_connections import terminate_connections
 from tests.utils.procs import NetraProcess, wait_for
 
 POSTS = 4
-
-
-@pytest.fixture
-def app_name() -> str:
-    return f"netra-fault-{uuid.uuid4().hex[:8]}"
-
-
-@pytest.fixture
-def pg_app_engine(pg_schema_url: str, app_name: str) -> Iterator[Engine]:
-    """The schema's engine, its connections tagged so the test can cut exactly them."""
-    engine = make_engine(f"{pg_schema_url}&application_name={app_name}")
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
@@ -82,21 +67,6 @@ def _settings(loopback: LoopbackServer, **scrapers: object) -> Settings:
     )
 
 
-def _cut(app_name: str) -> int:
-    """pg_terminate_backend every connection of the application under test (the server stays up)."""
-    admin = make_engine(PG_URL)
-    try:
-        with admin.begin() as connection:
-            return len(
-                connection.execute(
-                    text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :a"),
-                    {"a": app_name},
-                ).all()
-            )
-    finally:
-        admin.dispose()
-
-
 def _collect_until_all_ok(engine: Engine, settings: Settings, ids: list[int], rounds: int = 20) -> None:
     """What the scheduler does over successive ticks: collect what is not ok yet, until everything is."""
     for _ in range(rounds):
@@ -130,7 +100,7 @@ def test_postgres_connections_cut_mid_run(pg_app_engine: Engine, app_name: str, 
 
     def killer() -> None:
         while not stop.wait(0.15):
-            cuts.append(_cut(app_name))
+            cuts.append(terminate_connections(app_name))
 
     thread = threading.Thread(target=killer)
     thread.start()
