@@ -1,12 +1,12 @@
 """Review page benchmark: p50/p95 of the queue, a filtered queue and a case page under concurrent clients.
 
     .venv/bin/python benchmarks/review.py [--posts 1000000] [--cases 100000] [--clients 20]
-                                          [--requests 1000] [--workers 4] [--proxy] [--keep]
+                                          [--requests 1000] [--workers 4] [--no-proxy] [--keep]
 
 Seeds a fresh schema in the PostgreSQL database `test` (NETRA_BENCH_PG_URL overrides) with COPY:
 agencies, ASN, accounts, `--posts` posts with raw payloads, and `--cases` cases with scores in every
-status. Starts the real app under uvicorn (`--workers` processes; with `--proxy`, as many single-process
-uvicorns behind nginx, least_conn, as docs/review.md advises) in separate processes on free loopback ports,
+status. Starts the real app as `--workers` single-process uvicorns behind nginx (least_conn), as
+docker-compose.yml deploys it (`--no-proxy`: one uvicorn with `--workers` processes), on free loopback ports,
 logs in, and from this process drives `--clients` concurrent clients (closed loop, no think time, one
 kept-alive HTTP/1.1 connection each, full responses read) through three scenarios; prints p50/p95/p99,
 requests/s and the CPU per request of the app and of the clients for each.
@@ -422,14 +422,19 @@ def main() -> None:
     )
     parser.add_argument(
         "--proxy",
-        action="store_true",
-        help="--workers single-process uvicorns behind nginx (least_conn) instead of one uvicorn --workers",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="--workers single-process uvicorns behind nginx, least_conn, as docker-compose.yml deploys the page "
+        "(default); --no-proxy: one uvicorn --workers",
     )
     parser.add_argument("--keep", action="store_true", help="keep the schema (prints its name)")
     parser.add_argument("--schema", help="measure again on a schema kept by an earlier --keep run (no seeding)")
     args = parser.parse_args()
     if args.proxy and shutil.which("nginx") is None:
-        raise SystemExit("--proxy needs nginx on PATH (Debian: apt-get install -y nginx-light)")
+        raise SystemExit(
+            "the benchmark puts nginx in front (as docker-compose.yml does): install it "
+            "(Debian: apt-get install -y nginx-light), or pass --no-proxy for one uvicorn --workers"
+        )
 
     reuse = args.schema is not None
     schema = args.schema or f"bench_review_{uuid.uuid4().hex[:10]}"
