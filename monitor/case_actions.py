@@ -15,13 +15,13 @@ from datetime import date
 from threading import Lock
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, event, or_
-from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy import and_, bindparam, or_
 from sqlmodel import Session, select
 
 from monitor.audit import record
 from monitor.case_detail import first_confirmer
 from monitor.cases import ACTIVE_STATUSES, CaseNotFound, Viewer, scoped_case
+from monitor.change_generation import ChangeGeneration
 from monitor.models import Case, CaseStatus, ReviewAction, Role, User, utcnow
 
 __all__ = [
@@ -196,29 +196,7 @@ def assignable_users(session: Session, agency_id: int) -> list[Assignable]:
     return [Assignable(*r) for r in session.connection().execute(_ASSIGNABLE, {"agency_id": agency_id}).all()]
 
 
-# Every commit in this process that inserted, changed or deleted a user bumps this generation, which
-# empties every `AssignableCache` of the process (other processes' changes show once the TTL is over).
-_users_generation = 0
-_users_lock = Lock()
-
-
-@event.listens_for(OrmSession, "after_flush")
-def _note_user_changes(session: Any, _flush_context: Any) -> None:
-    if any(isinstance(o, User) for o in (*session.new, *session.dirty, *session.deleted)):
-        session.info["users_changed"] = True
-
-
-@event.listens_for(OrmSession, "after_commit")
-def _bump_users_generation(session: Any) -> None:
-    global _users_generation
-    if session.info.pop("users_changed", False):
-        with _users_lock:
-            _users_generation += 1
-
-
-@event.listens_for(OrmSession, "after_rollback")
-def _forget_user_changes(session: Any) -> None:
-    session.info.pop("users_changed", None)
+USER_CHANGES = ChangeGeneration(User)  # empties every cache below of this process
 
 
 class AssignableCache:
@@ -239,9 +217,9 @@ class AssignableCache:
     def get(self, session: Session, agency_id: int) -> list[Assignable]:
         now = time.monotonic()
         hit = self._entries.get(agency_id)
-        if hit is not None and hit[0] == _users_generation and now - hit[1] < self.ttl_s:
+        if hit is not None and hit[0] == USER_CHANGES.value and now - hit[1] < self.ttl_s:
             return list(hit[2])
-        generation = _users_generation  # read before the query: a change committed meanwhile makes it stale
+        generation = USER_CHANGES.value  # read before the query: a change committed meanwhile makes it stale
         users = assignable_users(session, agency_id)
         with self._lock:
             if len(self._entries) >= self.max_entries:

@@ -14,10 +14,10 @@ from functools import lru_cache
 from threading import Lock
 from typing import Any, Literal, NamedTuple
 
-from sqlalchemy import and_, bindparam, event, func, or_
-from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy import and_, bindparam, func, or_
 from sqlmodel import Session, col, select
 
+from monitor.change_generation import ChangeGeneration
 from monitor.models import (
     Account,
     Agency,
@@ -267,29 +267,7 @@ def count_by_status(session: Session, viewer: Viewer, filters: CaseFilters | Non
     return {s.value: int(counts.get(s.value, 0)) for s in CaseStatus}
 
 
-# Every commit in this process that inserted, changed or deleted a case bumps this generation, which
-# empties every `CountCache` of the process (other processes' changes show once the entry's TTL is over).
-_generation = 0
-_generation_lock = Lock()
-
-
-@event.listens_for(OrmSession, "after_flush")
-def _note_case_changes(session: Any, _flush_context: Any) -> None:
-    if any(isinstance(o, Case) for o in (*session.new, *session.dirty, *session.deleted)):
-        session.info["cases_changed"] = True
-
-
-@event.listens_for(OrmSession, "after_commit")
-def _bump_generation(session: Any) -> None:
-    global _generation
-    if session.info.pop("cases_changed", False):
-        with _generation_lock:
-            _generation += 1
-
-
-@event.listens_for(OrmSession, "after_rollback")
-def _forget_case_changes(session: Any) -> None:
-    session.info.pop("cases_changed", None)
+CASE_CHANGES = ChangeGeneration(Case)  # empties every cache below of this process
 
 
 class CountCache:
@@ -310,9 +288,9 @@ class CountCache:
         key = (viewer.scope, *(v for k, v in vars(filters).items() if k not in ("statuses", "sort")))
         now = time.monotonic()
         hit = self._entries.get(key)
-        if hit is not None and hit[0] == _generation and now - hit[1] < self.ttl_s:
+        if hit is not None and hit[0] == CASE_CHANGES.value and now - hit[1] < self.ttl_s:
             return dict(hit[2])
-        generation = _generation  # read before counting: a change committed meanwhile makes this entry stale
+        generation = CASE_CHANGES.value  # read before counting: a change committed meanwhile makes this entry stale
         counts = count_by_status(session, viewer, filters)
         with self._lock:
             if len(self._entries) >= self.max_entries:
