@@ -9,10 +9,8 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import date
-from threading import Lock
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, or_
@@ -21,7 +19,7 @@ from sqlmodel import Session, select
 from monitor.audit import record
 from monitor.case_detail import first_confirmer
 from monitor.cases import ACTIVE_STATUSES, CaseNotFound, Viewer, scoped_case
-from monitor.change_generation import ChangeGeneration
+from monitor.change_generation import ChangeGeneration, GenerationCache
 from monitor.models import Case, CaseStatus, ReviewAction, Role, User, utcnow
 
 __all__ = [
@@ -209,23 +207,10 @@ class AssignableCache:
     """
 
     def __init__(self, ttl_s: float = 10.0, max_entries: int = 4096) -> None:
-        self.ttl_s = ttl_s
-        self.max_entries = max_entries
-        self._entries: dict[int, tuple[int, float, list[Assignable]]] = {}
-        self._lock = Lock()
+        self._cache: GenerationCache[int, list[Assignable]] = GenerationCache(USER_CHANGES, ttl_s, max_entries)
 
     def get(self, session: Session, agency_id: int) -> list[Assignable]:
-        now = time.monotonic()
-        hit = self._entries.get(agency_id)
-        if hit is not None and hit[0] == USER_CHANGES.value and now - hit[1] < self.ttl_s:
-            return list(hit[2])
-        generation = USER_CHANGES.value  # read before the query: a change committed meanwhile makes it stale
-        users = assignable_users(session, agency_id)
-        with self._lock:
-            if len(self._entries) >= self.max_entries:
-                self._entries.clear()
-            self._entries[agency_id] = (generation, now, users)
-        return list(users)
+        return list(self._cache.get(agency_id, lambda: assignable_users(session, agency_id)))
 
 
 def bulk_dismiss(session: Session, viewer: Viewer, case_ids: list[int], *, reason: str) -> tuple[list[int], list[int]]:

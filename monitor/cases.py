@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
-from threading import Lock
 from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import and_, bindparam, func, or_
 from sqlmodel import Session, col, select
 
-from monitor.change_generation import ChangeGeneration
+from monitor.change_generation import ChangeGeneration, GenerationCache
 from monitor.models import (
     Account,
     Agency,
@@ -279,24 +277,13 @@ class CountCache:
     """
 
     def __init__(self, ttl_s: float = 5.0, max_entries: int = 1024) -> None:
-        self.ttl_s = ttl_s
-        self.max_entries = max_entries
-        self._entries: dict[tuple[Any, ...], tuple[int, float, dict[str, int]]] = {}
-        self._lock = Lock()
+        self._cache: GenerationCache[tuple[Any, ...], dict[str, int]] = GenerationCache(
+            CASE_CHANGES, ttl_s, max_entries
+        )
 
     def counts(self, session: Session, viewer: Viewer, filters: CaseFilters) -> dict[str, int]:
         key = (viewer.scope, *(v for k, v in vars(filters).items() if k not in ("statuses", "sort")))
-        now = time.monotonic()
-        hit = self._entries.get(key)
-        if hit is not None and hit[0] == CASE_CHANGES.value and now - hit[1] < self.ttl_s:
-            return dict(hit[2])
-        generation = CASE_CHANGES.value  # read before counting: a change committed meanwhile makes this entry stale
-        counts = count_by_status(session, viewer, filters)
-        with self._lock:
-            if len(self._entries) >= self.max_entries:
-                self._entries.clear()
-            self._entries[key] = (generation, now, counts)
-        return dict(counts)
+        return dict(self._cache.get(key, lambda: count_by_status(session, viewer, filters)))
 
 
 def scoped_case(session: Session, viewer: Viewer, case_id: int) -> Case:
