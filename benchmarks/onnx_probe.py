@@ -5,10 +5,10 @@
 Exports the model version to ONNX (TorchScript exporter, eager attention, so that ORT's BERT optimizer can fuse
 attention and the embedding layer norm), fuses it (`onnxruntime.transformers.optimizer`, model_type bert) and
 quantises it dynamically to int8 (weights QInt8 per channel): once with every encoder layer in int8, once
-with only the frozen lower layers (as the torch int8 path does). The files go to --workdir and are reused.
+with only the frozen lower layers. The files go to --workdir and are reused.
 
-Paths: torch fp32 (length-sorted, the reference), torch int8 + fp32 re-scoring of unsure posts (what Netra
-uses), ORT fp32, and the two ORT int8 models, each also with the same fp32 re-scoring cascade. The first
+Paths: torch fp32 (length-sorted, the reference), torch int8 (smoothed, every layer) + fp32 re-scoring of
+unsure posts (what Netra uses), ORT fp32, and the two ORT int8 models, each also with the same fp32 re-scoring cascade. The first
 round scores all posts (label agreement with torch fp32, posts re-scored); then --rounds rounds of 256
 random posts, the paths interleaved so that they share the machine's load, reporting best and median
 posts/s and the best posts per CPU-second (less sensitive to other processes than wall time).
@@ -103,19 +103,17 @@ def main() -> None:
 
     import torch
 
-    from classifiers.inference import Classifier
+    from classifiers.inference import Classifier, load_classifier
     from classifiers.matcher import mark
     from classifiers.metrics import softmax
-    from classifiers.model import load_version
 
-    torch.set_num_threads(args.threads)
     version = model_dir(args.model)
     registry, rows = evaluation_posts()
     texts = [mark(rows[i % len(rows)].text, registry).text for i in range(args.posts)]
     files = build(version, Path(args.workdir) / version.name)
-    model, tokenizer, config = load_version(version)
-    fp32 = Classifier(model, tokenizer, config, version.name, optimised=False, batch_size=args.batch)
-    int8 = Classifier(model, tokenizer, config, version.name, optimised=True, batch_size=args.batch)
+    int8 = load_classifier(version, threads=1, batch_size=args.batch, explain=False)
+    torch.set_num_threads(args.threads)  # one batch at a time on torch's threads, as ORT runs
+    fp32 = Classifier(int8.reference, int8.tokenizer, int8.config, version.name, batch_size=args.batch)
     rescored: dict[str, int] = {}
 
     def cascade(name: str, first: Probs) -> Probs:
@@ -130,13 +128,13 @@ def main() -> None:
         return probs
 
     def ort(key: str) -> Probs:
-        logits = ort_path(files[key], tokenizer, config.max_length, args.batch, args.threads)
-        return lambda batch: softmax(logits(batch), config.temperature)
+        logits = ort_path(files[key], int8.tokenizer, int8.config.max_length, args.batch, args.threads)
+        return lambda batch: softmax(logits(batch), int8.config.temperature)
 
     paths: dict[str, Probs] = {
         "torch fp32": fp32.probabilities,
-        "torch int8 lower": lambda batch: int8._probabilities(int8.model, batch),
-        "torch int8 lower+cascade": int8.probabilities,
+        "torch int8": lambda batch: int8._probabilities(int8.model, batch),
+        "torch int8+cascade": int8.probabilities,
         "ort fp32": ort("fp32"),
         "ort int8 all": ort("int8-all"),
         "ort int8 all+cascade": cascade("ort int8 all+cascade", ort("int8-all")),
@@ -152,7 +150,7 @@ def main() -> None:
     for name, probs in paths.items():
         labels = fp32.decide(probs(texts))
         agreement[name] = sum(a == b for a, b in zip(labels, reference, strict=True)) / len(texts)
-    rescored["torch int8 lower+cascade"] = int(int8.unsure(int8._probabilities(int8.model, texts)).sum())
+    rescored["torch int8+cascade"] = int(int8.unsure(int8._probabilities(int8.model, texts)).sum())
     rescored_all = dict(rescored)
     wall: dict[str, list[float]] = {name: [] for name in paths}
     cpu: dict[str, list[float]] = {name: [] for name in paths}

@@ -17,6 +17,7 @@ from classifiers.matcher import mark, target_of
 from classifiers.metrics import classification_report, fit_temperature, softmax
 from classifiers.model import LABELS, StanceConfig, StanceModel, load_base, save_version
 from classifiers.registry import RegistrySpec
+from classifiers.smoothing import activation_ranges, save_ranges
 from classifiers.train import Progress, TrainOptions, fit, logits_for
 from classifiers.versions import VersionInfo, new_version_dir, promote_if_not_worse
 
@@ -110,6 +111,7 @@ def run_training(models_dir: Path, base: Path, corpus: Path, registry: RegistryS
         metrics[name] = evaluate_rows(model, tokenizer, config, split[name], registry)
     directory = new_version_dir(models_dir, seed)
     save_version(model, config, directory)
+    save_ranges(activation_ranges(model, tokenizer, train_texts, options.max_length), directory)  # for int8
     (directory / "metrics.json").write_text(json.dumps(metrics, indent=2))
     (directory / "MODEL_CARD.md").write_text(model_card(directory.name, base, config, metrics))
     info = VersionInfo(directory.name, directory, metrics, active=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +12,10 @@ import torch
 from torch.ao.nn.quantized.dynamic import Linear as DynamicLinear
 
 from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, load_corpus
-from classifiers.inference import Bf16Linear, PostInput, load_classifier, native_bf16, quantise
+from classifiers.inference import PostInput, load_classifier
 from classifiers.model import LABELS, ModelError
 from classifiers.registry import load_registry
+from classifiers.smoothing import RANGES_FILE, SmoothedLinear, encoder_linears, load_ranges, smoothed
 from classifiers.train import TrainOptions
 from classifiers.training_run import Example, run_training
 from classifiers.versions import activate, active_name, list_versions
@@ -122,32 +124,46 @@ def test_optimised_path_rescores_the_posts_int8_is_unsure_of_in_fp32(
     assert optimised.model.encoder.embeddings is optimised.reference.encoder.embeddings  # one table in memory
 
 
-def test_optimised_path_runs_int8_where_it_keeps_the_labels_on_parallel_batches(trained: tuple[Path, Path]) -> None:
+def test_optimised_path_runs_every_encoder_linear_smoothed_in_int8_on_parallel_batches(
+    trained: tuple[Path, Path],
+) -> None:
     _, version = trained
     classifier = load_classifier(version, optimised=True, threads=2)
     assert classifier.workers == 2 and torch.get_num_threads() == 1  # one core per batch, two batches at once
+    assert linears(classifier.model, torch.nn.Linear) == []
+    assert len(linears(classifier.model, DynamicLinear)) == len(linears(classifier.model, SmoothedLinear)) == 12
+    assert len(linears(classifier.reference, torch.nn.Linear)) == 12  # the fp32 model the unsure posts go back to
 
-    def fp32_linears(model: torch.nn.Module) -> list[str]:
-        return [n for n, m in model.encoder.encoder.named_modules() if type(m) is torch.nn.Linear]
 
-    # the frozen lower layer entirely in int8; the fine-tuned top layer but its feed-forward output projection,
-    # which runs in bfloat16 where the CPU has it natively
-    top_ffn_out = classifier.model.encoder.encoder.layer[1].output.dense
-    assert type(top_ffn_out) is (Bf16Linear if native_bf16() else torch.nn.Linear)
-    assert fp32_linears(classifier.model) == ([] if native_bf16() else ["layer.1.output.dense"])
-    assert isinstance(classifier.model.encoder.encoder.layer[1].attention.self.query, DynamicLinear)
-    assert len(fp32_linears(classifier.reference)) == 12  # the fp32 model the unsure posts go back to
-
+def test_smoothing_computes_the_same_function_in_fp32(trained: tuple[Path, Path]) -> None:
+    _, version = trained
+    classifier = load_classifier(version, optimised=False)
+    ranges = load_ranges(version)
+    assert ranges is not None and set(ranges) == set(encoder_linears(classifier.model))  # written by training
     texts = ["Ayo coblos [CALON-A] nomor [NOMOR-A]!", "Rapat koordinasi di kantor hari ini.", "Jangan pilih [CALON-B]."]
-    fp32_ffn = quantise(classifier.reference, classifier.config, bf16=False)
-    bf16_ffn = quantise(classifier.reference, classifier.config, bf16=True)
-    assert fp32_linears(fp32_ffn) == ["layer.1.output.dense"]
-    assert type(bf16_ffn.encoder.encoder.layer[1].output.dense) is Bf16Linear
-    assert type(bf16_ffn.encoder.encoder.layer[0].output.dense) is DynamicLinear  # lower layers stay int8
-    fp32_probs = classifier._probabilities(fp32_ffn, texts)
-    bf16_probs = classifier._probabilities(bf16_ffn, texts)
-    assert not np.array_equal(fp32_probs, bf16_probs)  # it did run in bfloat16...
-    np.testing.assert_allclose(bf16_probs, fp32_probs, atol=0.02)  # ...and bfloat16 keeps float32's range
+    same = smoothed(classifier.model, ranges)
+    assert same.encoder.embeddings is classifier.model.encoder.embeddings  # shared, not copied
+    assert isinstance(same.encoder.encoder.layer[0].output.dense, SmoothedLinear)
+    np.testing.assert_allclose(
+        classifier._probabilities(same, texts), classifier._probabilities(classifier.model, texts), atol=1e-5
+    )
+
+
+def test_a_version_without_activation_ranges_is_calibrated_when_loaded(
+    trained: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, version = trained
+    older = shutil.copytree(version, tmp_path / version.name)
+    (older / RANGES_FILE).unlink()  # as trained before training stored them
+    classifier = load_classifier(older, optimised=True)
+    assert (older / RANGES_FILE).is_file()
+    assert set(load_ranges(older) or {}) == set(encoder_linears(classifier.reference))
+    assert len(linears(classifier.model, DynamicLinear)) == 12
+
+
+def linears(model: torch.nn.Module, kind: type) -> list[str]:
+    """The encoder's modules of exactly this type, by name."""
+    return [n for n, m in model.encoder.encoder.named_modules() if type(m) is kind]
 
 
 def test_promotion_keeps_the_better_version(trained: tuple[Path, Path], tmp_path: Path) -> None:
