@@ -4,13 +4,14 @@
 
 - naive: fp32, posts in arrival order, every batch padded to max_length (the tutorial pipeline);
 - fp32-sorted: fp32, length-sorted batches, dynamic padding, inference_mode;
-- optimised-intra: the same, on a dynamic int8-quantised copy, with the posts it is unsure of re-scored in
+- optimised-intra: the same, on a smoothed dynamic int8-quantised copy (classifiers/smoothing.py), with the posts it is unsure of re-scored in
   fp32, one batch at a time on torch's --threads intra-op threads;
 - optimised: the same with --threads batches at once, one core each (what `netra classify` and scoring use).
 Each path runs in its own process, so its peak memory (max RSS) is its own. Posts are the corpus's
 test + heldout splits, marked with the registry, cycled to --posts. Prints posts/s, ratio to naive,
 agreement with fp32 on the labels Netra gives (netral unless P(side) reaches the model's operating
-threshold) and on the bare argmax, and peak memory.
+threshold) and on the bare argmax, and peak memory; then, for the optimised path's int8 copy alone (before
+re-scoring), its label agreement, how far it moves P(side), and how many posts it sends back to fp32.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def _run(path: str, version_dir: str, texts: list[str], threads: int, batch: int
     import torch
 
     from classifiers.inference import load_classifier
-    from classifiers.metrics import softmax
+    from classifiers.metrics import flag_scores, softmax
     from classifiers.model import PREFIX
 
     clf = load_classifier(version_dir, optimised=path.startswith("optimised"), threads=threads, batch_size=batch,
@@ -51,7 +52,12 @@ def _run(path: str, version_dir: str, texts: list[str], threads: int, batch: int
         probs = clf.probabilities(texts)
     elapsed = time.perf_counter() - start
     labels = (clf.decide(probs), probs.argmax(1).tolist())
-    queue.put((path, len(texts) / elapsed, labels, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    int8_alone = None
+    if path == "optimised":  # the int8 copy before the fp32 re-scoring: its labels, P(side), posts re-scored
+        raw = clf._probabilities(clf.model, texts)
+        int8_alone = (clf.decide(raw), flag_scores(raw).tolist(), int(clf.unsure(raw).sum()))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put((path, len(texts) / elapsed, labels, flag_scores(probs).tolist(), int8_alone, rss))
 
 
 def main() -> None:
@@ -73,9 +79,13 @@ def main() -> None:
         queue: mp.Queue = ctx.Queue()
         proc = ctx.Process(target=_run, args=(path, str(version), texts, args.threads, args.batch, queue))
         proc.start()
-        name, rate, labels, rss = queue.get()
+        name, rate, labels, flags, int8_alone, rss = queue.get()
         proc.join()
         results[name] = (rate, labels, rss)
+        if name == "fp32-sorted":
+            fp32_flags = flags
+        if int8_alone:
+            int8_labels, int8_flags, rescored = int8_alone
     naive_rate, fp32_labels = results["naive"][0], results["fp32-sorted"][1]
     mean_chars = sum(map(len, texts)) / len(texts)
     load = os.getloadavg()[0]
@@ -88,6 +98,10 @@ def main() -> None:
             for mine, ref in zip(labels, fp32_labels, strict=True)
         ]
         print(f"{name:<15} {rate:9.1f} {rate / naive_rate:8.2f} {agree[0]:14.2%} {agree[1]:14.2%} {rss:12.0f}")
+    same = sum(a == b for a, b in zip(int8_labels, fp32_labels[0], strict=True)) / len(texts)
+    shift = sum(abs(a - b) for a, b in zip(int8_flags, fp32_flags, strict=True)) / len(texts)
+    print(f"int8 copy alone (before re-scoring): labels = fp32 {same:.2%}, mean |P(side) - fp32| {shift:.4f}, "
+          f"re-scored in fp32: {rescored} of {len(texts)} posts")  # fmt: skip
     print(f"registry matching (before the model, same for every path): {marking_rate:.0f} posts/s")
 
 

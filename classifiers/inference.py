@@ -57,7 +57,7 @@ class ScoreResult:
 
 
 # An int8 probability this close to the operating threshold, or to the runner-up label, is re-scored in fp32.
-# Smoothed int8 moves P(side) by 0.011 on average; 0.05 re-scores ~3 % of posts and keeps > 99.5 % of labels.
+# Smoothed int8 moves P(side) by ~0.01 on average; 0.05 re-scores ~4 % of posts (benchmarks/classify.py).
 UNSURE_MARGIN = 0.05
 
 
@@ -66,6 +66,7 @@ def quantise(model: StanceModel, ranges: dict[str, torch.Tensor]) -> StanceModel
     after SmoothQuant with the version's activation `ranges` (see classifiers/smoothing.py). The copy shares
     the fp32 model's embedding layer (the largest tensor, never quantised)."""
     copied = smoothed(model, ranges)
+    copied.encoder.set_attn_implementation("eager")  # for ~30-token posts a little faster than SDPA on CPU
     spec = {name: per_channel_dynamic_qconfig for name in encoder_linears(copied)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch.ao.quantization is deprecated but still the simplest CPU path
@@ -194,12 +195,12 @@ def load_classifier(model_dir: Path | str, *, optimised: bool = True, threads: i
     wait for each other at every operation (benchmarks/classify.py, docs/benchmarks.md).
     """
     workers = threads or len(os.sched_getaffinity(0))
-    torch.set_num_threads(1)
     directory = Path(model_dir)
     model, tokenizer, config = load_version(directory)
     ranges = None
     if optimised:
         ranges = load_ranges(directory) or _calibrate_older_version(model, tokenizer, config, directory)
+    torch.set_num_threads(1)
     return Classifier(model, tokenizer, config, directory.name, ranges=ranges, batch_size=batch_size,
                       explain=explain, workers=workers)  # fmt: skip
 

@@ -117,8 +117,8 @@ def fit(model: StanceModel, tokenizer: PreTrainedTokenizerBase, texts: list[str]
         )
         param.requires_grad_(trainable)
     cached = cache_lower(model, tokenizer, texts, start, options.max_length)
-    # The optimised inference path runs the frozen lower layers in int8; training the top layers on both
-    # the fp32 and the int8 lower outputs (a coin flip per batch) makes the two paths agree.
+    # The optimised inference path runs the encoder in int8; training the top layers on both the fp32 and
+    # the int8 lower outputs (a coin flip per batch) teaches them to read int8-noisy input.
     cached_int8 = (
         cache_lower(quantise_lower(model, start), tokenizer, texts, start, options.max_length)
         if options.int8_robust
