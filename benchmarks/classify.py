@@ -8,7 +8,8 @@
   fp32, one batch at a time on torch's --threads intra-op threads;
 - optimised: the same with --threads batches at once, one core each (what `netra classify` and scoring use).
 Each path runs in its own process, so its peak memory (max RSS) is its own. Posts are the corpus's
-test + heldout splits, marked with the registry, cycled to --posts. Prints posts/s, ratio to naive,
+test + heldout splits (or, with --posts-from real-tweets, real political tweets), marked with the registry,
+cycled to --posts. Prints posts/s, ratio to naive,
 agreement with fp32 on the labels Netra gives (netral unless P(side) reaches the model's operating
 threshold) and on the bare argmax, and peak memory; then, for the optimised path's int8 copy alone (before
 re-scoring), its label agreement, how far it moves P(side), and how many posts it sends back to fp32.
@@ -69,7 +70,7 @@ def main() -> None:
     from classifiers.matcher import mark
 
     version = model_dir(args.model)
-    registry, rows = evaluation_posts()
+    registry, rows = evaluation_posts(args.posts_from)
     started = time.perf_counter()
     texts = [mark(rows[i % len(rows)].text, registry).text for i in range(args.posts)]
     marking_rate = len(texts) / (time.perf_counter() - started)
@@ -89,7 +90,7 @@ def main() -> None:
     naive_rate, fp32_labels = results["naive"][0], results["fp32-sorted"][1]
     mean_chars = sum(map(len, texts)) / len(texts)
     load = os.getloadavg()[0]
-    print(f"model {version.name}; {len(texts)} posts (mean {mean_chars:.0f} chars), batch {args.batch}, "
+    print(f"model {version.name}; {len(texts)} {args.posts_from} posts (mean {mean_chars:.0f} chars), batch {args.batch}, "
           f"{args.threads} threads, {os.cpu_count()} CPUs, load average {load:.1f}")  # fmt: skip
     print(f"{'path':<15} {'posts/s':>9} {'x naive':>8} {'labels = fp32':>14} {'argmax = fp32':>14} {'peak RSS MB':>12}")
     for name, (rate, labels, rss) in results.items():

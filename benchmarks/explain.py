@@ -31,7 +31,7 @@ def main() -> None:
     from classifiers.model import LABELS
 
     version = model_dir(args.model)
-    registry, rows = evaluation_posts()
+    registry, rows = evaluation_posts(args.posts_from)
     random.Random(0).shuffle(rows)  # the corpus file is grouped by label; a timeline is mixed
     items = [PostInput(id=str(i), text=rows[i % len(rows)].text) for i in range(args.posts)]
     chunks = [items[s : s + args.chunk] for s in range(0, len(items), args.chunk)]

@@ -11,6 +11,9 @@ def add_model_arguments(parser: argparse.ArgumentParser, posts: int) -> None:
     parser.add_argument("--model", help="A model version directory (default: the active one).")
     parser.add_argument("--posts", type=int, default=posts)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--posts-from", choices=("corpus", "real-tweets"), default="corpus",
+                        help="corpus: the test and heldout splits (default); real-tweets: the real political tweets "
+                        "of the real-data directory (NETRA_CLASSIFIER__REAL_DATA_DIR, ../shared/data/real).")  # fmt: skip
 
 
 def model_dir(arg: str | None) -> Path:
@@ -24,10 +27,20 @@ def model_dir(arg: str | None) -> Path:
     return found
 
 
-def evaluation_posts() -> tuple[Any, list[Any]]:
-    """The corpus elections' registry and the posts of the test and heldout splits (never trained on)."""
-    from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, load_corpus
+def evaluation_posts(source: str = "corpus") -> tuple[Any, list[Any]]:
+    """A registry and posts never trained on: the corpus's test and heldout splits with the corpus elections,
+    or (`real-tweets`) the real political tweets with the registry of the real elections they talk about."""
+    from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, REAL_ELECTIONS, load_corpus
+    from classifiers.evaluation import load_real
     from classifiers.registry import load_registry
+    from monitor.config import get_settings
 
+    if source == "real-tweets":
+        directory = get_settings().classifier.real_data_dir
+        tweets = load_real(directory, sample=0).get("ibrohim2019_hs_political")
+        if not tweets:
+            raise SystemExit(f"no real tweets in {directory} (ibrohim2019_hs_political.csv): set "
+                             "NETRA_CLASSIFIER__REAL_DATA_DIR, or use the corpus posts")  # fmt: skip
+        return load_registry(REAL_ELECTIONS), tweets
     rows = [r for r in load_corpus(DEFAULT_CORPUS) if r.split in {"test", "heldout"}]
     return load_registry(DEFAULT_ELECTIONS), rows

@@ -108,7 +108,7 @@ def main() -> None:
     from classifiers.metrics import softmax
 
     version = model_dir(args.model)
-    registry, rows = evaluation_posts()
+    registry, rows = evaluation_posts(args.posts_from)
     texts = [mark(rows[i % len(rows)].text, registry).text for i in range(args.posts)]
     files = build(version, Path(args.workdir) / version.name)
     int8 = load_classifier(version, threads=1, batch_size=args.batch, explain=False)
