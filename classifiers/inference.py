@@ -2,8 +2,9 @@
 
 Mentions are marked first (so the model sees `[CALON-A]`, not names), then texts are scored in
 length-sorted batches with dynamic padding under `torch.inference_mode`, optionally on a smoothed, dynamic
-int8-quantised copy of the model (classifiers/smoothing.py); the few posts the int8 copy is unsure of (near the operating
-threshold or between two labels) are scored again in fp32, so the labels match the fp32 model's.
+int8-quantised copy of the model (classifiers/smoothing.py); the few posts the int8 copy is unsure of
+(near the operating threshold or between two labels) are scored again in fp32, so the labels match the
+fp32 model's.
 Flagged posts get occlusion spans mapped back to the original text.
 """
 
@@ -209,7 +210,7 @@ def load_classifier(model_dir: Path | str, *, optimised: bool = True, threads: i
 def _calibrate_older_version(model: StanceModel, tokenizer: object, config: StanceConfig,
                              directory: Path) -> dict[str, torch.Tensor]:  # fmt: skip
     """Activation ranges for a version trained before training stored them: measured on the bundled corpus's
-    training split (seconds), and kept in the version directory when it is writable."""
+    training split (~15 s on 2 cores), and kept in the version directory when it is writable."""
     from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, load_corpus
     from classifiers.registry import load_registry
 
