@@ -15,7 +15,7 @@ from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, load_corp
 from classifiers.inference import PostInput, load_classifier
 from classifiers.model import LABELS, ModelError
 from classifiers.registry import load_registry
-from classifiers.smoothing import RANGES_FILE, SmoothedLinear, encoder_linears, load_ranges, smoothed
+from classifiers.smoothing import RANGES_FILE, ScaledInput, encoder_linears, load_ranges, smoothed
 from classifiers.train import TrainOptions
 from classifiers.training_run import Example, run_training
 from classifiers.versions import activate, active_name, list_versions
@@ -131,7 +131,10 @@ def test_optimised_path_runs_every_encoder_linear_smoothed_in_int8_on_parallel_b
     classifier = load_classifier(version, optimised=True, threads=2)
     assert classifier.workers == 2 and torch.get_num_threads() == 1  # one core per batch, two batches at once
     assert linears(classifier.model, torch.nn.Linear) == []
-    assert len(linears(classifier.model, DynamicLinear)) == len(linears(classifier.model, SmoothedLinear)) == 12
+    assert len(linears(classifier.model, DynamicLinear)) == 12
+    # per layer one scaled input for query/key/value and one for each feed-forward Linear; the attention
+    # output projection's scale is folded into the value projection
+    assert len(linears(classifier.model, ScaledInput)) == 3 * 2
     assert len(linears(classifier.reference, torch.nn.Linear)) == 12  # the fp32 model the unsure posts go back to
 
 
@@ -143,7 +146,7 @@ def test_smoothing_computes_the_same_function_in_fp32(trained: tuple[Path, Path]
     texts = ["Ayo coblos [CALON-A] nomor [NOMOR-A]!", "Rapat koordinasi di kantor hari ini.", "Jangan pilih [CALON-B]."]
     same = smoothed(classifier.model, ranges)
     assert same.encoder.embeddings is classifier.model.encoder.embeddings  # shared, not copied
-    assert isinstance(same.encoder.encoder.layer[0].output.dense, SmoothedLinear)
+    assert isinstance(same.encoder.encoder.layer[0].output.dense, ScaledInput)
     np.testing.assert_allclose(
         classifier._probabilities(same, texts), classifier._probabilities(classifier.model, texts), atol=1e-5
     )
