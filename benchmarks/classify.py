@@ -4,14 +4,13 @@
 
 - naive: fp32, posts in arrival order, every batch padded to max_length (the tutorial pipeline);
 - fp32-sorted: fp32, length-sorted batches, dynamic padding, inference_mode;
-- optimised-intra: the same, on a smoothed dynamic int8-quantised copy (classifiers/smoothing.py), with the posts it is unsure of re-scored in
-  fp32, one batch at a time on torch's --threads intra-op threads;
+- optimised-intra: the same, on a smoothed dynamic int8-quantised copy (classifiers/smoothing.py), with the
+  posts it is unsure of re-scored in fp32, one batch at a time on torch's --threads intra-op threads;
 - optimised: the same with --threads batches at once, one core each (what `netra classify` and scoring use).
 Each path runs in its own process, so its peak memory (max RSS) is its own. Posts are the corpus's
 test + heldout splits (or, with --posts-from real-tweets, real political tweets), marked with the registry,
-cycled to --posts. Prints posts/s, ratio to naive,
-agreement with fp32 on the labels Netra gives (netral unless P(side) reaches the model's operating
-threshold) and on the bare argmax, and peak memory; then, for the optimised path's int8 copy alone (before
+cycled to --posts. Prints posts/s, ratio to naive, agreement with fp32 on the labels Netra gives (netral
+unless P(side) reaches the model's operating threshold) and on the bare argmax, and peak memory; then, for the optimised path's int8 copy alone (before
 re-scoring), its label agreement, how far it moves P(side), and how many posts it sends back to fp32.
 """
 

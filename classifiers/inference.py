@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from classifiers.model import LABELS, StanceConfig, StanceModel, load_version
 from classifiers.registry import RegistrySpec
 from classifiers.skb import cues, suggest_category
 from classifiers.smoothing import activation_ranges, encoder_linears, load_ranges, save_ranges, smoothed
-from classifiers.train import logits_for
+from classifiers.train import dynamic_int8, logits_for
 
 __all__ = ["Classifier", "PostInput", "ScoreResult", "load_classifier"]
 
@@ -69,10 +68,7 @@ def quantise(model: StanceModel, ranges: dict[str, torch.Tensor]) -> StanceModel
     the fp32 model's embedding layer (the largest tensor, never quantised)."""
     copied = smoothed(model, ranges)
     copied.encoder.set_attn_implementation("eager")  # for ~30-token posts a little faster than SDPA on CPU
-    spec = {name: per_channel_dynamic_qconfig for name in encoder_linears(copied)}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # torch.ao.quantization is deprecated but still the simplest CPU path
-        return torch.ao.quantization.quantize_dynamic(copied, spec, inplace=True)
+    return dynamic_int8(copied, {name: per_channel_dynamic_qconfig for name in encoder_linears(copied)}, inplace=True)
 
 
 class Classifier:

@@ -32,20 +32,22 @@ class TrainOptions:
 
 def quantise_lower(model: StanceModel, upto: int) -> StanceModel:
     """A copy with the Linear layers of the lower `upto` encoder layers dynamically quantised to int8."""
-    return quantise_linears(model, lambda layer, _: layer < upto)
+    spec = {
+        name
+        for name, module in model.named_modules()
+        if isinstance(module, torch.nn.Linear)
+        and name.startswith("encoder.encoder.layer.")  # encoder.encoder.layer.<i>.<name in layer>
+        and int(name.split(".")[3]) < upto
+    }
+    return dynamic_int8(model, spec)
 
 
-def quantise_linears(model: StanceModel, chosen: Callable[[int, str], bool]) -> StanceModel:
-    """A copy with the encoder's Linear layers that `chosen(layer index, name in layer)` picks in dynamic int8."""
-    spec = set()
-    for name, module in model.named_modules():
-        parts = name.split(".")  # encoder.encoder.layer.<i>.<name in layer>
-        in_layer = isinstance(module, torch.nn.Linear) and parts[:3] == ["encoder", "encoder", "layer"]
-        if in_layer and chosen(int(parts[3]), ".".join(parts[4:])):
-            spec.add(name)
+def dynamic_int8(model: StanceModel, spec: set[str] | dict[str, object], *, inplace: bool = False) -> StanceModel:
+    """torch's dynamic int8 quantisation of the modules `spec` names (a set: torch's default qconfig; a dict:
+    each name's own)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch.ao.quantization is deprecated but still the simplest CPU path
-        return torch.ao.quantization.quantize_dynamic(model, spec, dtype=torch.qint8)
+        return torch.ao.quantization.quantize_dynamic(model, spec, dtype=torch.qint8, inplace=inplace)
 
 
 def set_seed(seed: int) -> None:
