@@ -205,8 +205,9 @@ def load_classifier(model_dir: Path | str, *, optimised: bool = True, threads: i
 
 def _calibrate_older_version(model: StanceModel, tokenizer: object, config: StanceConfig,
                              directory: Path) -> dict[str, torch.Tensor]:  # fmt: skip
-    """Activation ranges for a version trained before training stored them: measured on the bundled corpus's
-    training split (~15 s on 2 cores), and kept in the version directory when it is writable."""
+    """Activation ranges for a version trained before training stored them, or stored them measured the older
+    way: measured on the bundled corpus's training split (~20 s on 2 cores), and kept in the version directory
+    when it is writable."""
     from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, load_corpus
     from classifiers.registry import load_registry
 

@@ -9,13 +9,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from safetensors.torch import save_file
 from torch.ao.nn.quantized.dynamic import Linear as DynamicLinear
 
 from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, load_corpus
 from classifiers.inference import PostInput, load_classifier
 from classifiers.model import LABELS, ModelError
 from classifiers.registry import load_registry
-from classifiers.smoothing import RANGES_FILE, ScaledInput, encoder_linears, load_ranges, smoothed
+from classifiers.smoothing import (
+    RANGES_FILE,
+    VOCABULARY_SEQUENCES,
+    ScaledInput,
+    encoder_linears,
+    load_ranges,
+    smoothed,
+    vocabulary_sequences,
+)
 from classifiers.train import TrainOptions
 from classifiers.training_run import Example, run_training
 from classifiers.versions import activate, active_name, list_versions
@@ -162,6 +171,30 @@ def test_a_version_without_activation_ranges_is_calibrated_when_loaded(
     assert (older / RANGES_FILE).is_file()
     assert set(load_ranges(older) or {}) == set(encoder_linears(classifier.reference))
     assert len(linears(classifier.model, DynamicLinear)) == 12
+
+
+def test_ranges_measured_the_older_way_are_measured_again(trained: tuple[Path, Path], tmp_path: Path) -> None:
+    _, version = trained
+    older = shutil.copytree(version, tmp_path / version.name)
+    measured = load_ranges(older)
+    assert measured is not None
+    halved = {name: r / 2 for name, r in measured.items()}
+    save_file(halved, str(older / RANGES_FILE))  # as written before the file said how it was measured
+    assert load_ranges(older) is None
+    load_classifier(older, optimised=True)  # measures them again on the bundled corpus, and stores them
+    again = load_ranges(older)
+    assert again is not None and set(again) == set(measured)
+    assert not any(torch.equal(again[n], halved[n]) for n in measured)
+
+
+def test_calibration_covers_the_vocabulary_the_same_way_each_time(trained: tuple[Path, Path]) -> None:
+    _, version = trained
+    tokenizer = load_classifier(version, optimised=False).tokenizer
+    sequences = vocabulary_sequences(tokenizer)
+    assert sequences == vocabulary_sequences(tokenizer) and len(sequences) == VOCABULARY_SEQUENCES
+    lengths = [len(tokenizer(s, add_special_tokens=False)["input_ids"]) for s in sequences]
+    assert min(lengths) >= 4 and max(lengths) <= 80
+    assert not any(token in s for s in sequences for token in tokenizer.all_special_tokens)
 
 
 def linears(model: torch.nn.Module, kind: type) -> list[str]:
