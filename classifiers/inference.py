@@ -25,7 +25,14 @@ from classifiers.metrics import flag_scores, softmax
 from classifiers.model import LABELS, StanceConfig, StanceModel, load_version
 from classifiers.registry import RegistrySpec
 from classifiers.skb import cues, suggest_category
-from classifiers.smoothing import activation_ranges, encoder_linears, load_ranges, save_ranges, smoothed
+from classifiers.smoothing import (
+    ALPHA,
+    activation_ranges,
+    encoder_linears,
+    load_ranges,
+    save_ranges,
+    smoothed,
+)
 from classifiers.train import dynamic_int8, logits_for
 
 __all__ = ["Classifier", "PostInput", "ScoreResult", "load_classifier"]
@@ -57,16 +64,16 @@ class ScoreResult:
 
 
 # An int8 probability this close to the operating threshold, or to the runner-up label, is re-scored in fp32.
-# Smoothed int8 moves P(side) by 0.01 (corpus) to 0.045 (real tweets) on average; 0.07 re-scores 4-6 % of
-# posts and keeps >= 99.4 % of labels on both (benchmarks/classify.py, --posts-from).
+# Smoothed int8 moves P(side) by 0.007 (corpus) to 0.034 (real tweets) on average; 0.07 re-scores 1-6 % of
+# posts and keeps >= 99.3 % of labels on both, on two models (benchmarks/classify.py, --posts-from).
 UNSURE_MARGIN = 0.07
 
 
-def quantise(model: StanceModel, ranges: dict[str, torch.Tensor]) -> StanceModel:
+def quantise(model: StanceModel, ranges: dict[str, torch.Tensor], alpha: float = ALPHA) -> StanceModel:
     """Every encoder Linear in dynamic int8 (weights int8 per output channel, activations quantised per batch),
     after SmoothQuant with the version's activation `ranges` (see classifiers/smoothing.py). The copy shares
     the fp32 model's embedding layer (the largest tensor, never quantised)."""
-    copied = smoothed(model, ranges)
+    copied = smoothed(model, ranges, alpha)
     copied.encoder.set_attn_implementation("eager")  # for ~30-token posts a little faster than SDPA on CPU
     return dynamic_int8(copied, {name: per_channel_dynamic_qconfig for name in encoder_linears(copied)}, inplace=True)
 
@@ -208,12 +215,16 @@ def _calibrate_older_version(model: StanceModel, tokenizer: object, config: Stan
     """Activation ranges for a version trained before training stored them, or stored them measured the older
     way: measured on the bundled corpus's training split (~20 s on 2 cores), and kept in the version directory
     when it is writable."""
+    ranges = activation_ranges(model, tokenizer, bundled_training_texts(), config.max_length)  # type: ignore[arg-type]
+    with contextlib.suppress(OSError):
+        save_ranges(ranges, directory)
+    return ranges
+
+
+def bundled_training_texts() -> list[str]:
+    """The bundled corpus's training split, marked with its elections: what the default model trained on."""
     from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, load_corpus
     from classifiers.registry import load_registry
 
     registry = load_registry(DEFAULT_ELECTIONS)
-    texts = [mark(r.text, registry).text for r in load_corpus(DEFAULT_CORPUS) if r.split == "train"]
-    ranges = activation_ranges(model, tokenizer, texts, config.max_length)  # type: ignore[arg-type]
-    with contextlib.suppress(OSError):
-        save_ranges(ranges, directory)
-    return ranges
+    return [mark(r.text, registry).text for r in load_corpus(DEFAULT_CORPUS) if r.split == "train"]
