@@ -24,7 +24,7 @@ from pathlib import Path
 
 import torch
 from safetensors import safe_open
-from safetensors.torch import load_file, save_file
+from safetensors.torch import save_file
 from torch import nn
 from transformers import PreTrainedTokenizerBase
 
@@ -116,7 +116,7 @@ def load_ranges(directory: Path) -> dict[str, torch.Tensor] | None:
     with safe_open(str(path), framework="pt") as stored:
         if (stored.metadata() or {}).get("calibration") != CALIBRATION:
             return None
-    return load_file(str(path))
+        return {name: stored.get_tensor(name) for name in stored.keys()}  # noqa: SIM118 (safe_open is not iterable)
 
 
 def smoothed(model: StanceModel, ranges: dict[str, torch.Tensor], alpha: float = ALPHA) -> StanceModel:
