@@ -10,8 +10,9 @@
 Each path runs in its own process, so its peak memory (max RSS) is its own. Posts are the corpus's
 test + heldout splits (or, with --posts-from real-tweets, real political tweets), marked with the registry,
 cycled to --posts. Prints posts/s, ratio to naive, agreement with fp32 on the labels Netra gives (netral
-unless P(side) reaches the model's operating threshold) and on the bare argmax, and peak memory; then, for the optimised path's int8 copy alone (before
-re-scoring), its label agreement, how far it moves P(side), and how many posts it sends back to fp32.
+unless P(side) reaches the model's operating threshold) and on the bare argmax, and peak memory; then, for
+the optimised path's int8 copy alone (before re-scoring), its label agreement, how far it moves P(side),
+and how many posts it sends back to fp32.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import os
 import resource
 import time
 
-from model_posts import add_model_arguments, evaluation_posts, model_dir
+from model_posts import add_model_arguments, evaluation_posts, model_dir, share_equal
 
 
 def _run(path: str, version_dir: str, texts: list[str], threads: int, batch: int, queue: mp.Queue) -> None:
@@ -93,12 +94,9 @@ def main() -> None:
           f"{args.threads} threads, {os.cpu_count()} CPUs, load average {load:.1f}")  # fmt: skip
     print(f"{'path':<15} {'posts/s':>9} {'x naive':>8} {'labels = fp32':>14} {'argmax = fp32':>14} {'peak RSS MB':>12}")
     for name, (rate, labels, rss) in results.items():
-        agree = [
-            sum(a == b for a, b in zip(mine, ref, strict=True)) / len(mine)
-            for mine, ref in zip(labels, fp32_labels, strict=True)
-        ]
+        agree = [share_equal(mine, ref) for mine, ref in zip(labels, fp32_labels, strict=True)]
         print(f"{name:<15} {rate:9.1f} {rate / naive_rate:8.2f} {agree[0]:14.2%} {agree[1]:14.2%} {rss:12.0f}")
-    same = sum(a == b for a, b in zip(int8_labels, fp32_labels[0], strict=True)) / len(texts)
+    same = share_equal(int8_labels, fp32_labels[0])
     shift = sum(abs(a - b) for a, b in zip(int8_flags, fp32_flags, strict=True)) / len(texts)
     print(f"int8 copy alone (before re-scoring): labels = fp32 {same:.2%}, mean |P(side) - fp32| {shift:.4f}, "
           f"re-scored in fp32: {rescored} of {len(texts)} posts")  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,11 @@ def add_model_arguments(parser: argparse.ArgumentParser, posts: int) -> None:
     parser.add_argument("--posts-from", choices=("corpus", "real-tweets"), default="corpus",
                         help="corpus: the test and heldout splits (default); real-tweets: the real political tweets "
                         "of the real-data directory (NETRA_CLASSIFIER__REAL_DATA_DIR, ../shared/data/real).")  # fmt: skip
+
+
+def share_equal(mine: Sequence[object], reference: Sequence[object]) -> float:
+    """The share of positions where two label lists agree."""
+    return sum(a == b for a, b in zip(mine, reference, strict=True)) / len(mine)
 
 
 def model_dir(arg: str | None) -> Path:

@@ -8,8 +8,8 @@ quantises it dynamically to int8 (weights QInt8 per channel): once with every en
 with only the frozen lower layers. The files go to --workdir and are reused.
 
 Paths: torch fp32 (length-sorted, the reference), torch int8 (smoothed, every layer) + fp32 re-scoring of
-unsure posts (what Netra uses), ORT fp32, and the two ORT int8 models, each also with the same fp32 re-scoring cascade. The first
-round scores all posts (label agreement with torch fp32, posts re-scored); then --rounds rounds of 256
+unsure posts (what Netra uses), ORT fp32, and the two ORT int8 models, each also with the same fp32
+re-scoring cascade. The first round scores all posts (label agreement with torch fp32, posts re-scored); then --rounds rounds of 256
 random posts, the paths interleaved so that they share the machine's load, reporting best and median
 posts/s and the best posts per CPU-second (less sensitive to other processes than wall time).
 Needs `pip install onnxruntime onnx` (not Netra dependencies).
@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from model_posts import add_model_arguments, evaluation_posts, model_dir
+from model_posts import add_model_arguments, evaluation_posts, model_dir, share_equal
 
 Probs = Callable[[list[str]], np.ndarray]  # texts -> probabilities (or logits)
 
@@ -149,7 +149,7 @@ def main() -> None:
     agreement = {}
     for name, probs in paths.items():
         labels = fp32.decide(probs(texts))
-        agreement[name] = sum(a == b for a, b in zip(labels, reference, strict=True)) / len(texts)
+        agreement[name] = share_equal(labels, reference)
     rescored["torch int8+cascade"] = int(int8.unsure(int8._probabilities(int8.model, texts)).sum())
     rescored_all = dict(rescored)
     wall: dict[str, list[float]] = {name: [] for name in paths}

@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from model_posts import add_model_arguments, evaluation_posts, model_dir
+from model_posts import add_model_arguments, evaluation_posts, model_dir, share_equal
 
 
 def main() -> None:
@@ -35,7 +35,6 @@ def main() -> None:
     from classifiers.metrics import flag_scores
     from classifiers.smoothing import activation_ranges
 
-    torch.set_num_threads(args.threads)
     clf = load_classifier(model_dir(args.model), optimised=False, threads=1, explain=False)
     torch.set_num_threads(args.threads)  # one batch at a time on torch's threads
     model, tokenizer, max_length = clf.model, clf.tokenizer, clf.config.max_length
@@ -72,7 +71,7 @@ def main() -> None:
             cells = []
             for name, texts in post_sets.items():
                 probs, fp32 = clf._probabilities(int8, texts), reference[name]
-                same = np.mean([a == b for a, b in zip(clf.decide(probs), clf.decide(fp32), strict=True)])
+                same = share_equal(clf.decide(probs), clf.decide(fp32))
                 shift = np.abs(flag_scores(probs) - flag_scores(fp32)).mean()
                 cells.append(f" {same:27.2%} {shift:10.4f} {int(clf.unsure(probs).sum()):6d}")
             print(f"{way:<28} {alpha:5.2f}{''.join(cells)}")
