@@ -8,6 +8,7 @@ split; and a keyword rule. Real datasets (`id_stance_blog.csv`, `ibrohim2019_hs_
 from __future__ import annotations
 
 import csv
+import json
 import random
 import re
 from pathlib import Path
@@ -17,12 +18,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, make_pipeline
 
-from classifiers.corpus.load import CorpusRow, load_corpus
-from classifiers.inference import Classifier
+from classifiers.corpus.load import CorpusRow, TrainingData
+from classifiers.inference import Classifier, PostInput
 from classifiers.matcher import mark
 from classifiers.metrics import classification_report
 from classifiers.model import LABELS
 from classifiers.registry import RegistrySpec
+from classifiers.training_run import by_author, target_accuracy
+from classifiers.windows import cue_spans, overlaps
 
 REAL_FILES = {"id_stance_blog": "id_stance_blog.csv", "ibrohim2019_hs_political": "ibrohim2019_hs_political.csv"}
 ATTACK = re.compile(
@@ -75,35 +78,103 @@ def load_real(directory: Path, sample: int, seed: int = 13) -> dict[str, list[Co
     return out
 
 
-def evaluate_all(classifier: Classifier, corpus: Path, registry: RegistrySpec, real_dir: Path | None,
-                 real_registry: RegistrySpec | None, real_sample: int = 1000) -> dict[str, object]:  # fmt: skip
-    rows = load_corpus(corpus)
-    train = [r for r in rows if r.split == "train"]
-    marked_train = [mark(r.text, registry).text for r in train]
-    tfidf = tfidf_baseline(marked_train, [r.label for r in train])
+EvalSet = tuple[list[CorpusRow], RegistrySpec]
+
+
+def read_labelled(path: Path) -> list[CorpusRow]:
+    """A labelled JSONL file (`{"id", "text", "label", "target"?, "cues"?}` per line); every bad line is named."""
+    rows, errors = [], []
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                errors.append(f"{path}:{number}: not valid JSON ({exc.msg})")
+                continue
+            if not isinstance(data, dict) or not isinstance(data.get("text"), str) or "id" not in data:
+                errors.append(f'{path}:{number}: needs "id" and a string "text"')
+            elif data.get("label") not in LABELS:
+                errors.append(f"{path}:{number}: label must be one of {', '.join(LABELS)}, got {data.get('label')!r}")
+            else:
+                rows.append(CorpusRow(id=str(data["id"]), text=data["text"], label=data["label"], split=path.stem,
+                                      target=data.get("target"), author=str(data.get("author") or ""),
+                                      cues=tuple(data.get("cues") or ())))  # fmt: skip
+    if errors:
+        raise ValueError("\n".join(errors[:20]) + (f"\n... {len(errors) - 20} more" if len(errors) > 20 else ""))
+    if not rows:
+        raise ValueError(f"{path}: no labelled lines")
+    return rows
+
+
+def evaluate_all(classifier: Classifier, data: TrainingData, real_dir: Path | None,
+                 real_registry: RegistrySpec | None, real_sample: int = 1000,
+                 only: dict[str, EvalSet] | None = None) -> dict[str, object]:  # fmt: skip
+    """The model, TF-IDF + LR and the keyword rule on each evaluation set; the baselines are trained here, on the
+    same training split as the model. `only`: evaluate these sets instead of the bundled splits and real data."""
+    train = data.split("train")
+    tfidf = tfidf_baseline([mark(r.text, data.registry).text for r in train], [r.label for r in train])
     threshold = classifier.config.threshold
-    report: dict[str, object] = {"model": classifier.version, "threshold": threshold, "splits": {}, "real": {}}
-    sets: dict[str, tuple[list[CorpusRow], RegistrySpec]] = {
-        name: ([r for r in rows if r.split == name], registry) for name in ("test", "heldout", "dev")
-    }
-    real = load_real(real_dir, real_sample) if real_dir and real_dir.is_dir() else {}
-    report["real_status"] = (
-        f"{len(real)} real dataset(s) from {real_dir}" if real else f"real datasets absent ({real_dir} not found)"
-    )
-    for name, data in real.items():
-        sets[name] = (data, real_registry or registry)
-    for name, (data, reg) in sets.items():
-        if not data:
+    report: dict[str, object] = {"model": classifier.version, "threshold": threshold, "splits": {}, "real": {},
+                                 "test_split": data.test_split}  # fmt: skip
+    real: dict[str, list[CorpusRow]] = {}
+    if only is not None:
+        sets = dict(only)
+        report["real_status"] = "real datasets not evaluated (--input given)"
+    else:
+        names = sorted({r.split for r in data.rows} - {"train"}, key=lambda n: (n != "test", n))
+        sets = {name: (data.split(name), data.registry) for name in names}
+        real = load_real(real_dir, real_sample) if real_dir and real_dir.is_dir() else {}
+        report["real_status"] = (
+            f"{len(real)} real dataset(s) from {real_dir}" if real else f"real datasets absent ({real_dir} not found)"
+        )
+        for name, rows in real.items():
+            sets[name] = (rows, real_registry or data.registry)
+    for name, (rows, registry) in sets.items():
+        if not rows:
             continue
-        gold = [r.label for r in data]
-        marked = [mark(r.text, reg).text for r in data]
-        probs = classifier.probabilities(marked)
-        tf_probs = _probs_in_label_order(tfidf, marked)
+        gold = [r.label for r in rows]
+        marked = [mark(r.text, registry) for r in rows]
+        probs = classifier.probabilities([m.text for m in marked])
+        pred = classifier.decide(probs)
+        tf_probs = _probs_in_label_order(tfidf, [m.text for m in marked])
+        model_report = classification_report(gold, pred, probs, threshold)
+        model_report["target_accuracy"] = target_accuracy(rows, marked, pred)
+        model_report["by_author"] = by_author(rows, pred)
         entry = {
-            "model": classification_report(gold, classifier.decide(probs), probs, threshold),
-            "tfidf_lr": classification_report(gold, [LABELS[i] for i in tf_probs.argmax(1)], tf_probs, threshold),
-            "keyword": classification_report(gold, keyword_baseline([r.text for r in data])),
+            "model": model_report,
+            "model_argmax": classification_report(gold, [LABELS[i] for i in probs.argmax(1)], probs, threshold),
+            "tfidf_lr": classification_report(gold, [LABELS[i] for i in tf_probs.argmax(1)], tf_probs, 0.5),
+            "keyword": classification_report(gold, keyword_baseline([r.text for r in rows])),
         }
+        if any(r.cues for r in rows):
+            entry["model"]["span_cue_overlap"] = span_cue_overlap(classifier, rows, registry)
         bucket = "real" if name in real else "splits"
         report[bucket][name] = entry  # type: ignore[index]
     return report
+
+
+def span_cue_overlap(classifier: Classifier, rows: list[CorpusRow], registry: RegistrySpec) -> dict[str, float]:
+    """Among correctly flagged posts with gold cues: the share where a returned span overlaps a cue (all spans,
+    and the model's own phrases alone)."""
+    partisan = [r for r in rows if r.label != "netral" and r.cues]
+    explaining, classifier.explain = classifier.explain, True
+    try:
+        results = classifier.score([PostInput(id=r.id, text=r.text) for r in partisan], registry)
+    finally:
+        classifier.explain = explaining
+    hits_any = hits_model = flagged = 0
+    for row, result in zip(partisan, results, strict=True):
+        if result.label == "netral":
+            continue
+        flagged += 1
+        gold = cue_spans(row.text, row.cues)
+        spans = [(int(s["start"]), int(s["end"]), s.get("kind")) for s in result.spans]  # type: ignore[call-overload]
+        hits_any += any(overlaps((a, b), c) for a, b, _ in spans for c in gold)
+        hits_model += any(overlaps((a, b), c) for a, b, kind in spans if kind == "model" for c in gold)
+    return {
+        "flagged": flagged,
+        "any_span": hits_any / flagged if flagged else 0.0,
+        "model_spans": hits_model / flagged if flagged else 0.0,
+    }

@@ -34,6 +34,7 @@ from classifiers.smoothing import (
     smoothed,
 )
 from classifiers.train import dynamic_int8, logits_for
+from classifiers.windows import Span, text_windows
 
 __all__ = ["Classifier", "PostInput", "ScoreResult", "load_classifier"]
 
@@ -93,6 +94,31 @@ class Classifier:
         self.workers = workers  # batches scored at once, one core each
 
     def probabilities(self, marked_texts: list[str]) -> np.ndarray:
+        """P(label) per post; a post longer than the model's window is read in overlapping windows and its
+        most partisan window decides (classifiers/windows.py)."""
+        return self.windowed(marked_texts)[0]
+
+    def windowed(self, marked_texts: list[str]) -> tuple[np.ndarray, list[Span]]:
+        """P(label) per post and, per post, the window (character span of the marked text) that decided it."""
+        spans = text_windows(self.tokenizer, marked_texts, self.config.max_length)  # type: ignore[arg-type]
+        owner = [i for i, post_spans in enumerate(spans) for _ in post_spans]
+        pieces = [marked_texts[i][s:e] for i, post_spans in enumerate(spans) for s, e in post_spans]
+        piece_probs = self._cascaded(pieces)
+        probs = np.zeros((len(marked_texts), len(LABELS)), dtype=piece_probs.dtype)
+        decisive: list[Span] = [(0, len(t)) for t in marked_texts]
+        best = np.full(len(marked_texts), -1.0)
+        at_post = [0] * len(marked_texts)
+        for row, post in enumerate(owner):
+            flag = float(piece_probs[row, 1] + piece_probs[row, 2])
+            if flag > best[post]:
+                best[post] = flag
+                probs[post] = piece_probs[row]
+                decisive[post] = spans[post][at_post[post]]
+            at_post[post] += 1
+        return probs, decisive
+
+    def _cascaded(self, marked_texts: list[str]) -> np.ndarray:
+        """The fast model's probabilities, with the posts it is unsure of scored again in fp32."""
         probs = self._probabilities(self.model, marked_texts)
         if self.reference is not None and len(probs):
             unsure = np.flatnonzero(self.unsure(probs))
@@ -123,7 +149,7 @@ class Classifier:
 
     def score(self, items: list[PostInput], registry: RegistrySpec) -> list[ScoreResult]:
         marked = [mark(item.text, registry, item.region) for item in items]
-        probs = self.probabilities([m.text for m in marked])
+        probs, windows = self.windowed([m.text for m in marked])
         labels = self.decide(probs)
         results = []
         for item, m, p, label in zip(items, marked, probs, labels, strict=True):
@@ -134,56 +160,90 @@ class Classifier:
                 skb_category=suggest_category(item.kind, label, cues(item.text)),
             ))  # fmt: skip
         if self.explain:
-            flagged = [(r, m, p) for r, m, p in zip(results, marked, probs, strict=True) if r.label != "netral"]
-            posts = [(m, LABELS.index(r.label), float(p[LABELS.index(r.label)])) for r, m, p in flagged]
-            for (result, _, _), spans in zip(flagged, self.explain_many(posts), strict=True):
-                result.spans = spans
+            flagged = [i for i, r in enumerate(results) if r.label != "netral"]
+            posts = [
+                (marked[i], LABELS.index(results[i].label), float(probs[i, LABELS.index(results[i].label)]), windows[i])
+                for i in flagged
+            ]
+            for i, spans in zip(flagged, self.explain_many(posts), strict=True):
+                results[i].spans = spans
         return results
 
     def spans(self, marked: Marked, label_index: int, base_prob: float, top: int = 3) -> list[dict[str, object]]:
-        """Occlusion spans of one post (see `explain_many`)."""
-        return self.explain_many([(marked, label_index, base_prob)], top)[0]
+        """Explanation spans of one post (see `explain_many`)."""
+        window = self.windowed([marked.text])[1][0]
+        return self.explain_many([(marked, label_index, base_prob, window)], top)[0]
 
-    def explain_many(self, posts: list[tuple[Marked, int, float]], top: int = 3) -> list[list[dict[str, object]]]:
-        """Occlusion: drop each word of the marked text; the words whose removal hurts the label most.
+    def explain_many(self, posts: list[tuple[Marked, int, float, Span]], top: int = 3) -> list[list[dict[str, object]]]:
+        """The registry mentions found in the post, and the phrases whose removal hurts the label most.
 
-        `posts` are (marked text, label index, P(label)). The occluded variants of all posts go through one
-        length-sorted pass of the same model as the label (int8 or fp32), so batches are full and padding
-        short instead of one or two ragged batches per post. Measured in log-odds of the label, so a post
-        with several redundant cues (p = 0.998) still shows which words carry it; `weight` is that drop.
+        `posts` are (marked text, label index, P(label), deciding window). Occlusion drops each word of the
+        deciding window in turn (a marker like `[CALON-A]` is one word); adjacent words that both matter are
+        joined into one phrase. The occluded variants of all posts go through one length-sorted pass of the
+        same model as the label (int8 or fp32), so batches are full and padding short. Measured in log-odds
+        of the label, so a post with several redundant cues (p = 0.998) still shows which words carry it;
+        `weight` is that drop. Mentions come first with `kind: "mention"`, model phrases with `kind: "model"`.
         """
-        words = [_words(m.text) for m, _, _ in posts]
-        variants = [m.text[:s] + m.text[e:] for (m, _, _), ws in zip(posts, words, strict=True) for s, e in ws]
+        units = [_words(m.text, window) for m, _, _, window in posts]
+        variants = [
+            m.text[window[0] : s] + m.text[e : window[1]]
+            for (m, _, _, window), ws in zip(posts, units, strict=True)
+            for s, e in ws
+        ]
         # the fast copy alone: occlusion ranks words, it decides no label, so no fp32 re-scoring here
         probs = self._probabilities(self.model, variants) if variants else np.zeros((0, len(LABELS)))
         out: list[list[dict[str, object]]] = []
         at = 0
-        for (m, label_index, base_prob), ws in zip(posts, words, strict=True):
+        for (m, label_index, base_prob, _), ws in zip(posts, units, strict=True):
             drops = _log_odds(base_prob) - _log_odds(probs[at : at + len(ws), label_index])
             at += len(ws)
-            out.append(_top_spans(m, ws, drops, top))
+            out.append(_mention_spans(m) + _top_spans(m, ws, drops, top))
         return out
 
 
-def _words(text: str) -> list[tuple[int, int]]:
-    """The occlusion units: whitespace-separated words (a marked mention like `[CALON-A]` is one word)."""
-    words = [(w.start(), w.end()) for w in re.finditer(r"\S+", text)][:48]
+def _words(text: str, window: Span) -> list[tuple[int, int]]:
+    """The occlusion units of a window: whitespace-separated words (a marked mention like `[CALON-A]` is one)."""
+    start, end = window
+    words = [(w.start() + start, w.end() + start) for w in re.finditer(r"\S+", text[start:end])][:MAX_UNITS]
     return words if len(words) >= 2 else []
 
 
+MAX_UNITS = 96  # occlusion units per post: a window of 128 tokens holds about 60-90 words
+MIN_DROP = 0.1  # log-odds a unit's removal must cost to be shown
+
+
+def _mention_spans(marked: Marked) -> list[dict[str, object]]:
+    return [
+        {"start": m.start, "end": m.end, "text": m.text, "kind": "mention", "mention": m.kind} for m in marked.mentions
+    ]
+
+
 def _top_spans(marked: Marked, words: list[tuple[int, int]], drops: np.ndarray, top: int) -> list[dict[str, object]]:
-    out: list[dict[str, object]] = []
+    """The `top` units with the largest drops, each grown into a phrase with neighbours that also matter."""
     if not words:
-        return out
-    order = np.argsort(-drops)[:top]
-    for i in sorted(order.tolist(), key=lambda j: words[j][0]):
-        if drops[i] <= 0.1:
+        return []
+    chosen: list[tuple[int, int, float]] = []  # first word, last word, weight
+    for i in np.argsort(-drops).tolist():
+        if len(chosen) == top or drops[i] <= MIN_DROP:
+            break
+        if any(a <= i <= b for a, b, _ in chosen):
             continue
-        start, end = marked.original_span(*words[i])
-        out.append(
-            {"start": start, "end": end, "text": marked.original[start:end], "weight": round(float(drops[i]), 4)}
-        )
+        first = last = i
+        while first > 0 and drops[first - 1] > max(MIN_DROP, drops[i] / 3) and not _taken(chosen, first - 1):
+            first -= 1
+        while last + 1 < len(words) and drops[last + 1] > max(MIN_DROP, drops[i] / 3) and not _taken(chosen, last + 1):
+            last += 1
+        chosen.append((first, last, float(drops[first : last + 1].max())))
+    out: list[dict[str, object]] = []
+    for first, last, weight in sorted(chosen):
+        start, end = marked.original_span(words[first][0], words[last][1])
+        out.append({"start": start, "end": end, "text": marked.original[start:end], "weight": round(weight, 4),
+                    "kind": "model"})  # fmt: skip
     return out
+
+
+def _taken(chosen: list[tuple[int, int, float]], index: int) -> bool:
+    return any(a <= index <= b for a, b, _ in chosen)
 
 
 def _log_odds(p: float | np.ndarray) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+from scipy.stats import rankdata
 
 from classifiers.model import LABELS
 
@@ -52,6 +53,16 @@ def flag_scores(probs: np.ndarray) -> np.ndarray:
     return probs[:, 1] + probs[:, 2]
 
 
+def flag_auc(truth: np.ndarray, scores: np.ndarray) -> float | None:
+    """Area under the ROC curve of P(side) for "takes a side": how well the score ranks posts for a reviewer."""
+    n_pos, n_neg = int(truth.sum()), int((~truth).sum())
+    if not n_pos or not n_neg:
+        return None
+    # the Mann-Whitney statistic from average ranks: the chance a partisan post outranks a neutral one
+    ranks = rankdata(scores)
+    return float((ranks[truth].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
 def classification_report(gold: list[str], pred: list[str], probs: np.ndarray | None = None,
                           threshold: float = 0.5, labels: tuple[str, ...] = LABELS) -> dict[str, object]:  # fmt: skip
     """Per-class precision/recall/F1, macro-F1, accuracy, confusion matrix, flag P/R, ECE."""
@@ -82,4 +93,5 @@ def classification_report(gold: list[str], pred: list[str], probs: np.ndarray | 
     report["flag_recall"] = tp / int(gold_flag.sum()) if gold_flag.sum() else 0.0
     if probs is not None:
         report["ece"] = expected_calibration_error(probs, [labels.index(g) for g in gold])
+        report["flag_auc"] = flag_auc(gold_flag, flag_scores(probs))
     return report

@@ -1,6 +1,8 @@
 """Model versions on disk: `models_dir/versions/<name>/`, and one active version named in `models_dir/ACTIVE`.
 
-A new version becomes active only if it is no worse than the active one on the frozen test split.
+A new version becomes active only if it is no worse than the active one on the frozen test split. Versions
+are compared on the same split: when the active version was measured on another one (versions before the
+hand-written corpus were measured on template-held-out posts), it is measured again on the new one.
 """
 
 from __future__ import annotations
@@ -8,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 PROMOTION_METRIC = "macro_f1"
+LEGACY_TEST_SPLIT = "v3-templates"  # what `test` meant in versions that do not name their test split
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,10 @@ class VersionInfo:
     path: Path
     metrics: dict[str, object]
     active: bool
+
+    @property
+    def test_split(self) -> str:
+        return str(self.metrics.get("test_split") or LEGACY_TEST_SPLIT)
 
     def test_score(self) -> float | None:
         test = self.metrics.get("test")
@@ -68,15 +76,25 @@ def activate(models_dir: Path, name: str) -> None:
     os.replace(tmp, models_dir / "ACTIVE")  # atomic: readers see the old or the new name
 
 
-def promote_if_not_worse(models_dir: Path, candidate: VersionInfo) -> tuple[bool, str]:
-    """Activate `candidate` unless the active version scores higher on the frozen test split."""
+def promote_if_not_worse(models_dir: Path, candidate: VersionInfo,
+                         rescore: Callable[[VersionInfo], float | None] | None = None) -> tuple[bool, str]:  # fmt: skip
+    """Activate `candidate` unless the active version scores higher on the candidate's frozen test split.
+
+    `rescore(version)` measures a version on the candidate's test split; it is called for an active version
+    that was measured on another split. Without it, such a version cannot be compared and the candidate wins.
+    """
     current = next((v for v in list_versions(models_dir) if v.active), None)
     new = candidate.test_score()
     if current is None:
         activate(models_dir, candidate.name)
         return True, "no active version before"
-    old = current.test_score()
+    if current.test_split == candidate.test_split:
+        old = current.test_score()
+        how = ""
+    else:
+        old = rescore(current) if rescore else None
+        how = f" (measured now on {candidate.test_split}; it was measured on {current.test_split})"
     if new is None or (old is not None and new < old):
-        return False, f"test {PROMOTION_METRIC} {new} is below the active {current.name}'s {old}"
+        return False, f"test {PROMOTION_METRIC} {new} is below the active {current.name}'s {old}{how}"
     activate(models_dir, candidate.name)
-    return True, f"test {PROMOTION_METRIC} {new:.4f} >= active {current.name}'s {old}"
+    return True, f"test {PROMOTION_METRIC} {new:.4f} >= active {current.name}'s {old}{how}"

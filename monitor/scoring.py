@@ -15,10 +15,9 @@ from pathlib import Path
 from sqlalchemy import Engine, or_
 from sqlmodel import Session, select
 
-from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS
+from classifiers.corpus.load import TrainingData, bundled_data
 from classifiers.inference import Classifier, PostInput, load_classifier
-from classifiers.registry import load_registry
-from classifiers.training_run import Example, RunResult, run_training
+from classifiers.training_run import DEFAULT_RECIPE, Example, RunResult, run_training
 from classifiers.versions import active_dir
 from monitor.config import Settings
 from monitor.elections import registry_from_db
@@ -71,16 +70,18 @@ def ensure_default_model(settings: Settings, progress: Progress | None = None) -
 
 
 def train_model(settings: Settings, *, base: Path | None = None, seed: int = 13, engine: Engine | None = None,
-                progress: Callable[[int, int], None] | None = None, **options: object) -> RunResult:  # fmt: skip
+                data: TrainingData | None = None, progress: Callable[[int, int], None] | None = None,
+                **options: object) -> RunResult:  # fmt: skip
     from classifiers.train import TrainOptions
 
     extra = reviewed_examples(engine) if engine is not None else []
     settings.models_dir.mkdir(parents=True, exist_ok=True)
-    return run_training(
-        settings.models_dir, base or ensure_base(settings), DEFAULT_CORPUS, load_registry(DEFAULT_ELECTIONS),
-        seed=seed, options=TrainOptions(seed=seed, max_length=settings.classifier.max_length, **options),  # type: ignore[arg-type]
-        extra=extra, progress=progress,  # the version's own threshold is chosen on the dev split
-    )  # fmt: skip
+    num_layers = int(options.pop("num_layers", DEFAULT_RECIPE.num_layers))  # type: ignore[call-overload]
+    data = data or bundled_data(with_generated=DEFAULT_RECIPE.with_generated)
+    train_options = TrainOptions(seed=seed, max_length=settings.classifier.max_length, **options)  # type: ignore[arg-type]
+    # the version's own temperature and threshold are chosen on the dev split
+    return run_training(settings.models_dir, base or ensure_base(settings), data, seed=seed, num_layers=num_layers,
+                        options=train_options, extra=extra, progress=progress)  # fmt: skip
 
 
 def reviewed_examples(engine: Engine) -> list[Example]:

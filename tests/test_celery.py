@@ -180,8 +180,7 @@ def test_open_cases_tasks_on_two_workers_open_each_case_once(
 @pytest.fixture(scope="module")
 def tiny_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data dir whose active model is the classifier's tiny randomly initialised one (seconds to build)."""
-    from classifiers.corpus.load import DEFAULT_ELECTIONS
-    from classifiers.registry import load_registry
+    from classifiers.corpus.load import generated_data
     from classifiers.train import TrainOptions
     from classifiers.training_run import run_training
     from tests.test_classifier_pipeline import small_corpus
@@ -193,7 +192,7 @@ def tiny_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     options = TrainOptions(epochs=1, batch_size=16, train_layers=1, max_length=48)
     # threshold 0: the untrained model calls every post partisan, so the chain below has cases to open
     corpus = small_corpus(data_dir / "c.jsonl")
-    run_training(models, base, corpus, load_registry(DEFAULT_ELECTIONS), options=options, threshold=0.0)
+    run_training(models, base, generated_data(corpus), options=options, threshold=0.0)
     return data_dir
 
 

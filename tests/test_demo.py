@@ -9,13 +9,12 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from classifiers.registry import load_registry
+from classifiers.corpus.load import generated_data
 from classifiers.train import TrainOptions
 from classifiers.training_run import run_training
 from monitor.db import make_engine
 from monitor.demo import DEMO_DIR
 from monitor.models import Account, Case, Post, Score, User
-from monitor.scoring import DEFAULT_ELECTIONS
 from tests.test_classifier_pipeline import small_corpus
 from tests.utils.cli import netra
 from tests.utils.tiny_model import build_tiny_base
@@ -27,7 +26,7 @@ def seed_tiny_model(data_dir: Path) -> None:
     options = TrainOptions(epochs=1, batch_size=16, train_layers=1, max_length=48)
     # Threshold 0: the tiny random model labels every post by its likelier side, so cases open.
     corpus = small_corpus(data_dir / "c.jsonl")
-    run_training(models, base, corpus, load_registry(DEFAULT_ELECTIONS), options=options, threshold=0.0)
+    run_training(models, base, generated_data(corpus), options=options, threshold=0.0)
 
 
 def test_demo_collects_scores_and_opens_cases_then_reuses_everything(tmp_path: Path) -> None:

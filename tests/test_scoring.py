@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from classifiers.corpus.load import DEFAULT_ELECTIONS
+from classifiers.corpus.load import DEFAULT_ELECTIONS, generated_data
 from classifiers.registry import load_registry
 from classifiers.train import TrainOptions
 from classifiers.training_run import run_training
@@ -30,7 +30,7 @@ def trained_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     models = data_dir / "models"
     base = build_tiny_base(models / "tiny-base")
     options = TrainOptions(epochs=1, batch_size=16, train_layers=1, max_length=48)
-    run_training(models, base, small_corpus(data_dir / "c.jsonl"), load_registry(DEFAULT_ELECTIONS), options=options)
+    run_training(models, base, generated_data(small_corpus(data_dir / "c.jsonl")), options=options)
     return data_dir
 
 

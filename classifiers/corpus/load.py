@@ -1,4 +1,8 @@
-"""Read the labelled corpus (JSONL) into plain rows."""
+"""Read the labelled corpora into plain rows: the hand-written corpus (v4) and the generated one (v3).
+
+`bundled_data()` is what the default model trains and is judged on: the v4 authors' train/dev/test splits
+(by author, so by election too), plus, when asked, the generated corpus's rows as extra training rows.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from classifiers.model import LABELS
+from classifiers.registry import RegistrySpec, load_registry
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus.jsonl"
 DEFAULT_ELECTIONS = Path(__file__).resolve().parent.parent / "data" / "elections.yaml"
@@ -23,6 +28,8 @@ class CorpusRow:
     election_id: str | None = None
     target: dict[str, object] | None = None
     post_kind: str = "post"
+    author: str = ""
+    cues: tuple[str, ...] = ()
 
 
 def load_corpus(path: Path = DEFAULT_CORPUS) -> list[CorpusRow]:
@@ -40,3 +47,48 @@ def load_corpus(path: Path = DEFAULT_CORPUS) -> list[CorpusRow]:
                 post_kind=data.get("post_kind", "post"),
             ))  # fmt: skip
     return rows
+
+
+AUTHORED_TEST = "v4-authors"  # the frozen cross-author, cross-election test split
+GENERATED_TEST = "v3-templates"
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    """Rows with their splits (`train`, `dev`, `test`, and report-only ones) and the registry they mention."""
+
+    rows: list[CorpusRow]
+    registry: RegistrySpec
+    test_split: str  # which frozen test split `test` is: versions are compared only on the same one
+    with_generated: bool = False  # the generated corpus's rows are part of train
+
+    def split(self, name: str) -> list[CorpusRow]:
+        return [r for r in self.rows if r.split == name]
+
+
+def generated_data(path: Path = DEFAULT_CORPUS, elections: Path = DEFAULT_ELECTIONS) -> TrainingData:
+    """The generated corpus alone, with its own template-held-out test split."""
+    return TrainingData(load_corpus(path), load_registry(elections), GENERATED_TEST)
+
+
+def bundled_data(*, with_generated: bool = False, directory: Path | None = None) -> TrainingData:
+    """The hand-written corpus's splits; with `with_generated`, the generated corpus's train split is added to
+    train and its test/heldout splits are kept for reporting as `template_test` / `template_heldout`."""
+    from classifiers.corpus.authored import V4_DIR, load_authored
+
+    posts, registry = load_authored(directory or V4_DIR)
+    rows = [
+        CorpusRow(id=p.id, text=p.text, label=p.label, split=p.split, kind=p.kind, election_id=p.election_id,
+                  target=p.target, post_kind=p.post_kind, author=p.author, cues=p.cues)
+        for p in posts
+    ]  # fmt: skip
+    if with_generated:
+        generated = generated_data()
+        renamed = {"train": "train", "test": "template_test", "heldout": "template_heldout"}
+        rows += [
+            CorpusRow(**{**r.__dict__, "split": renamed[r.split], "author": "generated"})
+            for r in generated.rows
+            if r.split in renamed
+        ]
+        registry = registry.merged(generated.registry)
+    return TrainingData(rows, registry, AUTHORED_TEST, with_generated)

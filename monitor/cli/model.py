@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from classifiers.registry import RegistryError, load_registry
+from classifiers.training_run import DEFAULT_RECIPE
 from classifiers.versions import activate, list_versions
 from monitor.cli._common import console, err_console, settings
 
@@ -77,11 +78,20 @@ def base_cmd(
 @model_app.command("train")
 def train_cmd(
     seed: int = typer.Option(13, "--seed", help="Random seed (data order, dropout, head init)."),
-    epochs: int = typer.Option(5, "--epochs", min=1),
-    train_layers: int = typer.Option(2, "--train-layers", min=1, help="Top encoder layers to fine-tune."),
+    epochs: int = typer.Option(DEFAULT_RECIPE.epochs, "--epochs", min=1),
+    layers: int = typer.Option(DEFAULT_RECIPE.num_layers, "--layers", min=1, max=12, help="Encoder layers kept."),
+    train_layers: int = typer.Option(
+        DEFAULT_RECIPE.train_layers, "--train-layers", min=1, help="Top encoder layers fine-tuned."
+    ),
+    with_generated: bool = typer.Option(
+        DEFAULT_RECIPE.with_generated,
+        "--with-generated/--authored-only",
+        help="Also train on the generated (template) corpus.",
+    ),
     reviews: bool = typer.Option(True, "--reviews/--no-reviews", help="Add reviewers' decided cases from the DB."),
 ) -> None:
-    """Fine-tune a new model version; it becomes active only if no worse on the frozen test split."""
+    """Fine-tune a new model version; it becomes active only if no worse on the frozen cross-author test split."""
+    from classifiers.corpus.load import bundled_data
     from monitor.scoring import NoModelError, ensure_base, train_model
 
     s = settings()
@@ -98,12 +108,12 @@ def train_cmd(
     with progress_bar() as bar:
         task = bar.add_task(f"Training (seed {seed})", total=None)
         result = train_model(s, base=base, seed=seed, engine=engine, epochs=epochs, train_layers=train_layers,
+                             num_layers=layers, data=bundled_data(with_generated=with_generated),
                              progress=lambda d, t: bar.update(task, completed=d, total=t))  # fmt: skip
     metrics = result.version.metrics
     table = Table("split", "n", "macro-F1", "flag P", "flag R", "ECE")
-    for split in ("dev", "test", "heldout"):
-        m = metrics[split]
-        if m.get("n"):
+    for split, m in metrics.items():
+        if isinstance(m, dict) and m.get("n"):
             table.add_row(split, str(m["n"]), f"{m['macro_f1']:.3f}", f"{m['flag_precision']:.3f}",
                           f"{m['flag_recall']:.3f}", f"{m['ece']:.3f}")  # fmt: skip
     console.print(table)
@@ -114,14 +124,39 @@ def train_cmd(
 @model_app.command("evaluate")
 def evaluate_cmd(
     version: str | None = typer.Option(None, "--version", help="A version name (default: the active one)."),
+    input_file: Path | None = typer.Option(
+        None,
+        "--input",
+        exists=True,
+        dir_okay=False,
+        help='Evaluate on this labelled JSONL instead ({"id", "text", "label", "target"?, "cues"?} per line).',
+    ),
+    elections: Path | None = typer.Option(
+        None,
+        "--elections",
+        exists=True,
+        dir_okay=False,
+        help="The election registry YAML that --input's posts mention.",
+    ),
     real_sample: int = typer.Option(1000, "--real-sample", min=0, help="Rows sampled per real dataset (0: all)."),
     output: Path | None = typer.Option(None, "--output", help="Also write the full report as JSON here."),
 ) -> None:
-    """Per-class P/R/F1, confusion, flag P/R, ECE; TF-IDF+LR and keyword baselines; real datasets."""
-    from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, REAL_ELECTIONS
-    from classifiers.evaluation import evaluate_all
+    """Per-class P/R/F1, confusion, flag P/R at the operating point, AUC, ECE, target accuracy, spans against
+    gold cues; TF-IDF+LR and keyword baselines trained on the same training data in the same run."""
+    from classifiers.corpus.load import REAL_ELECTIONS, bundled_data
+    from classifiers.evaluation import evaluate_all, read_labelled
     from classifiers.inference import load_classifier
 
+    if (input_file is None) != (elections is None):
+        err_console.print("[red]--input and --elections go together[/red] (the posts and the registry they mention)")
+        raise typer.Exit(2)
+    only = None
+    if input_file is not None and elections is not None:
+        try:
+            only = {input_file.stem: (read_labelled(input_file), load_registry(elections))}
+        except (RegistryError, ValueError) as exc:
+            err_console.print(f"[red]Bad input:[/red] {exc}")
+            raise typer.Exit(2) from exc
     s = settings()
     versions = {v.name: v for v in list_versions(s.models_dir)}
     chosen = versions.get(version) if version else next((v for v in versions.values() if v.active), None)
@@ -132,23 +167,28 @@ def evaluate_cmd(
         raise typer.Exit(2)
     classifier = load_classifier(chosen.path, optimised=False, explain=False)
     with err_console.status("Evaluating the model and the baselines..."):
-        report = evaluate_all(classifier, DEFAULT_CORPUS, load_registry(DEFAULT_ELECTIONS), s.classifier.real_data_dir,
-                              load_registry(REAL_ELECTIONS), real_sample)  # fmt: skip
+        report = evaluate_all(classifier, bundled_data(with_generated=bool(chosen.metrics.get("with_generated"))),
+                              s.classifier.real_data_dir, load_registry(REAL_ELECTIONS), real_sample,
+                              only=only)  # fmt: skip
     print_report(report)
     if output:
         output.write_text(json.dumps(report, indent=2, ensure_ascii=False))
         console.print(f"Full report written to {output}")
 
 
+def _figure(value: object) -> str:
+    return f"{value:.3f}" if isinstance(value, int | float) else "-"
+
+
 def print_report(report: dict) -> None:  # type: ignore[type-arg]
     console.print(f"Model {report['model']}, operating threshold {report['threshold']}; {report['real_status']}")
     for bucket in ("splits", "real"):
         for name, entry in report[bucket].items():
-            table = Table("system", "n", "macro-F1", "acc", "flag P", "flag R", "ECE", title=f"{name}")
+            columns = ("system", "n", "macro-F1", "acc", "flag P", "flag R", "flag AUC", "ECE")
+            table = Table(*columns, title=f"{name}")
             for system, m in entry.items():
-                ece = f"{m['ece']:.3f}" if "ece" in m else "-"
-                table.add_row(system, str(m["n"]), f"{m['macro_f1']:.3f}", f"{m['accuracy']:.3f}",
-                              f"{m['flag_precision']:.3f}", f"{m['flag_recall']:.3f}", ece)  # fmt: skip
+                table.add_row(system, str(m["n"]), *(_figure(m.get(k)) for k in
+                              ("macro_f1", "accuracy", "flag_precision", "flag_recall", "flag_auc", "ece")))  # fmt: skip
             console.print(table)
             model = entry["model"]
             detail = Table("class", "precision", "recall", "F1", "support", title=f"{name}: model per class")
@@ -161,6 +201,18 @@ def print_report(report: dict) -> None:  # type: ignore[type-arg]
             for gold, row in model["confusion"].items():
                 confusion.add_row(gold, *(str(v) for v in row.values()))
             console.print(confusion)
+            notes = [f"target right on {_figure(model.get('target_accuracy'))} of true flags"]
+            if "span_cue_overlap" in model:
+                o = model["span_cue_overlap"]
+                notes.append(f"a span overlaps a gold cue on {_figure(o['any_span'])} of {o['flagged']} flagged posts "
+                             f"(model phrases alone {_figure(o['model_spans'])})")  # fmt: skip
+            console.print(f"{name}: " + "; ".join(notes))
+            if len(model.get("by_author", {})) > 1:
+                authors = Table("author", "n", "macro-F1", "flag P", "flag R", title=f"{name}: model by author")
+                for author, m in model["by_author"].items():
+                    authors.add_row(author, str(m["n"]), *(_figure(m[k]) for k in
+                                    ("macro_f1", "flag_precision", "flag_recall")))  # fmt: skip
+                console.print(authors)
 
 
 @model_app.command("list")
