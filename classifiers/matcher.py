@@ -147,7 +147,7 @@ def _numbers(registry: RegistrySpec, folded: str, found: list[tuple[int, int, _P
              region: str | None) -> list[tuple[int, int, _Pattern]]:  # fmt: skip
     out: list[tuple[int, int, _Pattern]] = []
     for m in PARTY_NUMBER_BEFORE.finditer(folded):
-        party = next((p for p in registry.parties if p.number == int(m.group("n"))), None)
+        party = next((p for p in registry.parties if p.number == _to_int(m.group("n"))), None)
         if party:
             out.append((m.start("n"), m.end("n"), _Pattern(m.re, "party_number", None, None, party.abbr)))
     taken = {s for s, _, _ in out}

@@ -140,3 +140,10 @@ def test_folding_ascii_fast_path_matches_per_character_folding() -> None:
         folded, index = fold_with_index(text)
         assert folded == "".join(fold(ch) for ch in text)
         assert len(index) == len(folded) and all(folded[i] in fold(text[index[i]]) for i in range(len(folded)))
+
+
+def test_a_party_number_written_as_a_word_is_read_not_a_crash() -> None:
+    # "partai telu" (Javanese: party three) raised ValueError in int(), failing the whole scoring batch
+    marked = mark("pokoke partai telu, ojo lali", REGISTRY)
+    assert [(m.kind, m.party) for m in marked.mentions] == [("party_number", "PRM")]
+    assert mark("partai lima menang", REGISTRY).mentions == []  # no party has number five
