@@ -7,8 +7,9 @@
 - optimised-intra: the same, on a smoothed dynamic int8-quantised copy (classifiers/smoothing.py), with the
   posts it is unsure of re-scored in fp32, one batch at a time on torch's --threads intra-op threads;
 - optimised: the same with --threads batches at once, one core each (what `netra classify` and scoring use).
-Each path runs in its own process, so its peak memory (max RSS) is its own. Posts are the corpus's
-test + heldout splits (or, with --posts-from real-tweets, real political tweets), marked with the registry,
+Each path runs in its own process, so its peak memory (max RSS) is its own. Posts are the hand-written
+corpus's dev and test authors (--posts-from templates: the generated corpus's held-out splits; real-tweets:
+real political tweets), marked with the registry; long posts are read in windows,
 cycled to --posts. Prints posts/s, ratio to naive, agreement with fp32 on the labels Netra gives (netral
 unless P(side) reaches the model's operating threshold) and on the bare argmax, and peak memory; then, for
 the optimised path's int8 copy alone (before re-scoring), its label agreement, how far it moves P(side),

@@ -12,8 +12,9 @@ def add_model_arguments(parser: argparse.ArgumentParser, posts: int) -> None:
     parser.add_argument("--model", help="A model version directory (default: the active one).")
     parser.add_argument("--posts", type=int, default=posts)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--posts-from", choices=("corpus", "real-tweets"), default="corpus",
-                        help="corpus: the test and heldout splits (default); real-tweets: the real political tweets "
+    parser.add_argument("--posts-from", choices=("corpus", "templates", "real-tweets"), default="corpus",
+                        help="corpus: the hand-written corpus's dev and test authors (default); templates: the "
+                        "generated corpus's test and heldout splits; real-tweets: the real political tweets "
                         "of the real-data directory (NETRA_CLASSIFIER__REAL_DATA_DIR, ../shared/data/real).")  # fmt: skip
 
 
@@ -34,9 +35,16 @@ def model_dir(arg: str | None) -> Path:
 
 
 def evaluation_posts(source: str = "corpus") -> tuple[Any, list[Any]]:
-    """A registry and posts never trained on: the corpus's test and heldout splits with the corpus elections,
-    or (`real-tweets`) the real political tweets with the registry of the real elections they talk about."""
-    from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, REAL_ELECTIONS, load_corpus
+    """A registry and posts never trained on: the hand-written corpus's dev and test authors (`corpus`), the
+    generated corpus's held-out templates and elections (`templates`: shorter, more regular posts), or
+    (`real-tweets`) the real political tweets with the registry of the real elections they talk about."""
+    from classifiers.corpus.load import (
+        DEFAULT_CORPUS,
+        DEFAULT_ELECTIONS,
+        REAL_ELECTIONS,
+        bundled_data,
+        load_corpus,
+    )
     from classifiers.evaluation import load_real
     from classifiers.registry import load_registry
     from monitor.config import get_settings
@@ -48,5 +56,8 @@ def evaluation_posts(source: str = "corpus") -> tuple[Any, list[Any]]:
             raise SystemExit(f"no real tweets in {directory} (ibrohim2019_hs_political.csv): set "
                              "NETRA_CLASSIFIER__REAL_DATA_DIR, or use the corpus posts")  # fmt: skip
         return load_registry(REAL_ELECTIONS), tweets
-    rows = [r for r in load_corpus(DEFAULT_CORPUS) if r.split in {"test", "heldout"}]
-    return load_registry(DEFAULT_ELECTIONS), rows
+    if source == "templates":
+        rows = [r for r in load_corpus(DEFAULT_CORPUS) if r.split in {"test", "heldout"}]
+        return load_registry(DEFAULT_ELECTIONS), rows
+    data = bundled_data()
+    return data.registry, data.split("dev") + data.split("test")
