@@ -133,7 +133,9 @@ class SchedulerSettings(BaseModel):
 class FlagSettings(BaseModel):
     """When a scored post opens a case (the label's probability must also beat classifier.operating_threshold)."""
 
-    untargeted_threshold: float = Field(default=0.85, ge=0, le=1)  # no target election resolved: clearly partisan
+    # None: a post whose target could not be resolved flags on the model's label like any other; a value asks
+    # more of such posts (their P(label) must be above it)
+    untargeted_threshold: float | None = Field(default=None, ge=0, le=1)
 
 
 class CelerySettings(BaseModel):

@@ -1,14 +1,14 @@
 """Flag rules: which scored posts open a case. Pure functions over plain values, no database.
 
 A post opens a case when the model labels it `dukungan` (support) or `serangan` (attack) with a
-probability above the operating threshold, and either
+probability above the operating threshold (by default the model's own, recall-first threshold decides).
 
-- the target it resolved belongs to an election that concerns the ASN: a national election, the
-  election of their province, or the election of their regency/city; or
-- no target could be resolved, but the post is clearly partisan (a second, higher threshold).
-
-A post whose target is an election elsewhere in the country opens no case: an ASN in Surabaya
-praising a candidate for mayor of Medan is not taking sides in an election that concerns them.
+The ban on taking sides holds for **every** election (SKB 2/2022), so where the election is held never
+decides whether a case exists: an ASN in Surabaya praising a candidate for mayor of Medan takes sides too.
+Whether the election concerns the ASN (national, their province, their regency/city) is kept with the
+decision (`in_asn_region`) for priority. A post whose target the matcher could not resolve (a role, a colour,
+a nickname the registry does not list) opens a case on the model's label too; an agency may ask a higher
+probability of such posts (`flagging.untargeted_threshold`).
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def election_concerns(election: ElectionPlace, asn: AsnPlace) -> bool:
 @dataclass(frozen=True)
 class FlagRules:
     operating_threshold: float | None  # the label's probability must be above this (None: trust the model's label)
-    untargeted_threshold: float  # ... and above this when no target election could be resolved
+    untargeted_threshold: float | None  # ... and above this when no target election was resolved (None: no more)
     deadline_days: int
 
     @classmethod
@@ -133,6 +133,7 @@ class FlagDecision:
     reason: str  # why (or why not), for logs and the audit trail
     probability: float
     election_id: str | None = None
+    in_asn_region: bool | None = None  # the target election concerns the ASN (None: no target resolved)
 
 
 def decide(score: ScoreView, asn: AsnPlace, elections: dict[str, ElectionPlace], rules: FlagRules) -> FlagDecision:
@@ -144,11 +145,13 @@ def decide(score: ScoreView, asn: AsnPlace, elections: dict[str, ElectionPlace],
         return FlagDecision(False, f"p={probability:.3f} not above {rules.operating_threshold}", probability)
     election = elections.get(score.target_election_id) if score.target_election_id else None
     if election is None:
-        if probability > rules.untargeted_threshold:
-            return FlagDecision(True, "no target resolved; clearly partisan", probability)
-        return FlagDecision(
-            False, f"no target resolved and p={probability:.3f} not above {rules.untargeted_threshold}", probability
-        )
+        bar = rules.untargeted_threshold
+        if bar is not None and probability <= bar:
+            return FlagDecision(False, f"no target resolved and p={probability:.3f} not above {bar}", probability)
+        return FlagDecision(True, "no target resolved; the model's label decides", probability)
     if election_concerns(election, asn):
-        return FlagDecision(True, f"targets {election.id}, which concerns the ASN", probability, election.id)
-    return FlagDecision(False, f"targets {election.id}, held elsewhere", probability, election.id)
+        return FlagDecision(True, f"targets {election.id}, which concerns the ASN", probability, election.id, True)
+    return FlagDecision(
+        True, f"targets {election.id}, held elsewhere (the ban holds for every election)", probability, election.id,
+        False,
+    )  # fmt: skip

@@ -64,10 +64,12 @@ def test_flags_by_rules_and_sets_deadline(engine: Engine) -> None:
         s.commit()
 
     summary = open_new_cases(engine, SETTINGS, now=NOW)
-    assert (summary.checked, summary.opened, summary.joined) == (5, 2, 0)
+    # every partisan post opens a case: another region's election and an unnamed target count too
+    assert (summary.checked, summary.opened, summary.joined) == (5, 4, 0)
     with Session(engine) as s:
         cases = {c.post_id: c for c in s.exec(select(Case))}
-        assert set(cases) == {own.id, strong_untargeted.id}
+        assert set(cases) == {own.id, elsewhere.id, weak_untargeted.id, strong_untargeted.id}
+        assert cases[elsewhere.id].election_id == "pilwalkot-medan-2024"
         case = cases[own.id]
         assert case.deadline == NOW + timedelta(days=7)
         assert case.election_id == "pilwalkot-harapanjaya-2024" and case.candidate_number == 1
@@ -75,7 +77,7 @@ def test_flags_by_rules_and_sets_deadline(engine: Engine) -> None:
         assert cases[strong_untargeted.id].election_id is None
         assert s.exec(select(func.count()).where(col(Score.flag_checked_at).is_(None))).one() == 0
         actions = s.exec(select(AuditLog.action)).all()
-        assert actions == ["case.opened", "case.opened"]
+        assert actions == ["case.opened"] * 4
         assert verify(s) is None
 
 
