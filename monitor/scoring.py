@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from classifiers.corpus.load import TrainingData, bundled_data
 from classifiers.inference import Classifier, PostInput, load_classifier
-from classifiers.training_run import DEFAULT_RECIPE, Example, RunResult, run_training
+from classifiers.training_run import DEFAULT_RECIPE, QUICK_RECIPE, Example, Recipe, RunResult, run_training
 from classifiers.versions import active_dir
 from monitor.config import Settings
 from monitor.elections import registry_from_db
@@ -65,19 +65,22 @@ def ensure_default_model(settings: Settings, progress: Progress | None = None) -
     base = ensure_base(settings)
     if progress:
         progress("base", 1, 1)
-    result = train_model(settings, base=base, progress=(lambda d, t: progress("train", d, t)) if progress else None)
+    result = train_model(settings, base=base, recipe=QUICK_RECIPE,
+                         progress=(lambda d, t: progress("train", d, t)) if progress else None)  # fmt: skip
     return result.version.path
 
 
 def train_model(settings: Settings, *, base: Path | None = None, seed: int = 13, engine: Engine | None = None,
-                data: TrainingData | None = None, progress: Callable[[int, int], None] | None = None,
-                **options: object) -> RunResult:  # fmt: skip
+                recipe: Recipe = DEFAULT_RECIPE, data: TrainingData | None = None,
+                progress: Callable[[int, int], None] | None = None, **options: object) -> RunResult:  # fmt: skip
+    """A new version trained with `recipe` (options override its fields: epochs, train_layers, ...)."""
     from classifiers.train import TrainOptions
 
     extra = reviewed_examples(engine) if engine is not None else []
     settings.models_dir.mkdir(parents=True, exist_ok=True)
-    num_layers = int(options.pop("num_layers", DEFAULT_RECIPE.num_layers))  # type: ignore[call-overload]
-    data = data or bundled_data(with_generated=DEFAULT_RECIPE.with_generated)
+    num_layers = int(options.pop("num_layers", recipe.num_layers))  # type: ignore[call-overload]
+    data = data or bundled_data(with_generated=recipe.with_generated)
+    options = {"epochs": recipe.epochs, "train_layers": recipe.train_layers} | options
     train_options = TrainOptions(seed=seed, max_length=settings.classifier.max_length, **options)  # type: ignore[arg-type]
     # the version's own temperature and threshold are chosen on the dev split
     return run_training(settings.models_dir, base or ensure_base(settings), data, seed=seed, num_layers=num_layers,

@@ -69,3 +69,26 @@ def test_length_batches_cover_every_index_once() -> None:
     batches = length_batches(lengths, 3)
     assert sorted(i for b in batches for i in b) == list(range(7))
     assert [lengths[i] for i in batches[0]] == [1, 2, 3]
+
+
+def test_threshold_is_chosen_recall_first() -> None:
+    from classifiers.training_run import choose_threshold
+
+    # P(side) of 10 partisan posts (gold 1/2) and 5 netral ones (gold 0)
+    side = np.array([0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.1, 0.55, 0.45, 0.2, 0.1, 0.05])
+    probs = np.stack([1 - side, side, np.zeros_like(side)], axis=1)
+    gold = [1] * 10 + [0] * 5
+    # recall >= 0.9 needs 9 of 10 partisan posts: the highest such threshold is the 9th score, 0.3
+    assert choose_threshold(probs, gold) == 0.3
+    assert choose_threshold(probs, gold, min_recall=0.5) == 0.7
+    assert choose_threshold(probs, [0] * 15) == 0.5  # no partisan post to recall: the neutral midpoint
+
+
+def test_flag_auc_ranks_partisan_over_neutral() -> None:
+    from classifiers.metrics import flag_auc
+
+    truth = np.array([True, True, False, False])
+    assert flag_auc(truth, np.array([0.9, 0.8, 0.2, 0.1])) == 1.0
+    assert flag_auc(truth, np.array([0.1, 0.2, 0.8, 0.9])) == 0.0
+    assert flag_auc(truth, np.array([0.5, 0.5, 0.5, 0.5])) == 0.5
+    assert flag_auc(np.array([True, True]), np.array([0.1, 0.2])) is None
