@@ -13,13 +13,9 @@ import random
 import re
 from pathlib import Path
 
-import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, make_pipeline
-
 from classifiers.corpus.load import CorpusRow, TrainingData
 from classifiers.inference import Classifier, PostInput
+from classifiers.lexical import fit_lexical, lexical_probabilities
 from classifiers.matcher import mark
 from classifiers.metrics import classification_report
 from classifiers.model import LABELS
@@ -40,26 +36,6 @@ SUPPORT = re.compile(
 
 def keyword_baseline(texts: list[str]) -> list[str]:
     return ["serangan" if ATTACK.search(t) else "dukungan" if SUPPORT.search(t) else "netral" for t in texts]
-
-
-def tfidf_baseline(train_texts: list[str], train_labels: list[str], seed: int = 13):
-    features = FeatureUnion([
-        ("word", TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)),
-        ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)),
-    ])  # fmt: skip
-    model = make_pipeline(
-        features, LogisticRegression(max_iter=2000, C=10.0, class_weight="balanced", random_state=seed)
-    )
-    model.fit(train_texts, train_labels)
-    return model
-
-
-def _probs_in_label_order(model, texts: list[str]) -> np.ndarray:
-    raw = model.predict_proba(texts)
-    out = np.zeros((len(texts), len(LABELS)))
-    for j, label in enumerate(model.classes_):
-        out[:, LABELS.index(label)] = raw[:, j]
-    return out
 
 
 def load_real(directory: Path, sample: int, seed: int = 13) -> dict[str, list[CorpusRow]]:
@@ -114,7 +90,7 @@ def evaluate_all(classifier: Classifier, data: TrainingData, real_dir: Path | No
     """The model, TF-IDF + LR and the keyword rule on each evaluation set; the baselines are trained here, on the
     same training split as the model. `only`: evaluate these sets instead of the bundled splits and real data."""
     train = data.split("train")
-    tfidf = tfidf_baseline([mark(r.text, data.registry).text for r in train], [r.label for r in train])
+    tfidf = fit_lexical([mark(r.text, data.registry).text for r in train], [r.label for r in train])
     threshold = classifier.config.threshold
     report: dict[str, object] = {"model": classifier.version, "threshold": threshold, "splits": {}, "real": {},
                                  "test_split": data.test_split}  # fmt: skip
@@ -138,7 +114,7 @@ def evaluate_all(classifier: Classifier, data: TrainingData, real_dir: Path | No
         marked = [mark(r.text, registry) for r in rows]
         probs = classifier.probabilities([m.text for m in marked])
         pred = classifier.decide(probs)
-        tf_probs = _probs_in_label_order(tfidf, [m.text for m in marked])
+        tf_probs = lexical_probabilities(tfidf, [m.text for m in marked])
         model_report = classification_report(gold, pred, probs, threshold)
         model_report["target_accuracy"] = target_accuracy(rows, marked, pred)
         model_report["by_author"] = by_author(rows, pred)

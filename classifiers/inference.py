@@ -18,8 +18,10 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from sklearn.pipeline import Pipeline
 from torch.ao.quantization import per_channel_dynamic_qconfig
 
+from classifiers.lexical import lexical_probabilities, load_lexical, mix
 from classifiers.matcher import Marked, mark, target_of
 from classifiers.metrics import flag_scores, softmax
 from classifiers.model import LABELS, StanceConfig, StanceModel, load_version
@@ -82,9 +84,11 @@ def quantise(model: StanceModel, ranges: dict[str, torch.Tensor], alpha: float =
 class Classifier:
     def __init__(self, model: StanceModel, tokenizer: object, config: StanceConfig, version: str,
                  *, ranges: dict[str, torch.Tensor] | None = None, batch_size: int = 32, explain: bool = True,
-                 workers: int = 1) -> None:  # fmt: skip
-        """Optimised (int8 with fp32 re-scoring) when given the version's activation `ranges`, else fp32."""
+                 workers: int = 1, lexical: Pipeline | None = None) -> None:  # fmt: skip
+        """Optimised (int8 with fp32 re-scoring) when given the version's activation `ranges`, else fp32; with a
+        `lexical` model (classifiers/lexical.py), each probability is the mix of the two."""
         self.config = config
+        self.lexical = lexical
         self.version = version
         self.tokenizer = tokenizer
         self.model = quantise(model, ranges) if ranges is not None else model
@@ -129,7 +133,8 @@ class Classifier:
     def _probabilities(self, model: StanceModel, marked_texts: list[str]) -> np.ndarray:
         logits = logits_for(model, self.tokenizer, marked_texts, self.config.max_length, self.batch_size,  # type: ignore[arg-type]
                             self.workers)  # fmt: skip
-        return softmax(logits, self.config.temperature)
+        probs = softmax(logits, self.config.temperature)
+        return mix(probs, lexical_probabilities(self.lexical, marked_texts)) if self.lexical is not None else probs
 
     def unsure(self, probs: np.ndarray) -> np.ndarray:
         """Rows whose label (see `decide`) could flip under int8 noise: P(side) near the operating threshold,
@@ -267,7 +272,7 @@ def load_classifier(model_dir: Path | str, *, optimised: bool = True, threads: i
         ranges = load_ranges(directory) or _calibrate_older_version(model, tokenizer, config, directory)
     torch.set_num_threads(1)
     return Classifier(model, tokenizer, config, directory.name, ranges=ranges, batch_size=batch_size,
-                      explain=explain, workers=workers)  # fmt: skip
+                      explain=explain, workers=workers, lexical=load_lexical(directory))  # fmt: skip
 
 
 def _calibrate_older_version(model: StanceModel, tokenizer: object, config: StanceConfig,

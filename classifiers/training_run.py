@@ -11,11 +11,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+from sklearn.pipeline import Pipeline
 
 from classifiers.corpus.load import CorpusRow, TrainingData
 from classifiers.inference import Classifier
+from classifiers.lexical import fit_lexical, load_lexical, save_lexical
 from classifiers.matcher import Marked, mark, target_of
-from classifiers.metrics import classification_report, fit_temperature, softmax
+from classifiers.metrics import classification_report, fit_temperature
 from classifiers.model import LABELS, StanceConfig, StanceModel, load_base, load_version, save_version
 from classifiers.registry import RegistrySpec
 from classifiers.smoothing import activation_ranges, save_ranges
@@ -34,6 +36,7 @@ class Recipe:
     train_layers: int = 6
     epochs: int = 3
     with_generated: bool = False
+    lexical: bool = False  # mix a TF-IDF + LR model trained on the same pieces into every probability
 
 
 # Chosen on the cross-author dev split (benchmarks/recipes.py; docs/model.md, Figures).
@@ -76,17 +79,18 @@ def choose_threshold(probs: np.ndarray, gold: list[int], min_recall: float = REC
     return 0.02
 
 
-def reader(model: StanceModel, tokenizer: object, config: StanceConfig, name: str = "") -> Classifier:
+def reader(model: StanceModel, tokenizer: object, config: StanceConfig, name: str = "",
+           lexical: Pipeline | None = None) -> Classifier:  # fmt: skip
     """The fp32 model as the product reads posts (long posts in windows), without explanations."""
-    return Classifier(model, tokenizer, config, name, explain=False)
+    return Classifier(model, tokenizer, config, name, explain=False, lexical=lexical)
 
 
 def evaluate_rows(model: StanceModel, tokenizer: object, config: StanceConfig, rows: list[CorpusRow],
-                  registry: RegistrySpec) -> dict[str, object]:  # fmt: skip
+                  registry: RegistrySpec, lexical: Pipeline | None = None) -> dict[str, object]:  # fmt: skip
     if not rows:
         return {"n": 0}
     marked = [mark(r.text, registry) for r in rows]
-    probs = reader(model, tokenizer, config).probabilities([m.text for m in marked])
+    probs = reader(model, tokenizer, config, lexical=lexical).probabilities([m.text for m in marked])
     pred = decide(probs, config.threshold)
     report = classification_report([r.label for r in rows], pred, probs, config.threshold)
     report["target_accuracy"] = target_accuracy(rows, marked, pred)
@@ -131,7 +135,10 @@ def training_pieces(rows: list[CorpusRow], registry: RegistrySpec, tokenizer: ob
 
 def run_training(models_dir: Path, base: Path, data: TrainingData, *, seed: int = 13,
                  options: TrainOptions | None = None, num_layers: int = DEFAULT_LAYERS, threshold: float | None = None,
-                 extra: list[Example] | None = None, progress: Progress | None = None) -> RunResult:  # fmt: skip
+                 extra: list[Example] | None = None, progress: Progress | None = None,
+                 lexical: bool = False) -> RunResult:  # fmt: skip
+    """Train, calibrate and evaluate a version; with `lexical`, a TF-IDF + LR model trained on the same pieces
+    is stored with it and mixed into every probability (classifiers/lexical.py)."""
     options = options or TrainOptions(seed=seed)
     options.seed = seed
     registry = data.registry
@@ -141,26 +148,30 @@ def run_training(models_dir: Path, base: Path, data: TrainingData, *, seed: int 
         train_texts.append(mark(example.text, registry, example.region).text)
         train_labels.append(example.label)
     losses = fit(model, tokenizer, train_texts, train_labels, options, progress)
+    second = fit_lexical(train_texts, train_labels, seed) if lexical else None
     config = StanceConfig(base=str(base.resolve()), num_layers=model.encoder.config.num_hidden_layers,
                           max_length=options.max_length, threshold=0.5 if threshold is None else threshold,
-                          extra={"train_layers": options.train_layers})  # fmt: skip
+                          extra={"train_layers": options.train_layers, "lexical": lexical})  # fmt: skip
     dev = data.split("dev")
-    dev_probs = reader(model, tokenizer, config).probabilities([mark(r.text, registry).text for r in dev])
+    dev_marked = [mark(r.text, registry).text for r in dev]
+    dev_probs = reader(model, tokenizer, config).probabilities(dev_marked)
     dev_gold = [LABELS.index(r.label) for r in dev]
-    # log-probabilities are logits up to a constant per row, which softmax ignores
+    # the transformer's temperature; log-probabilities are logits up to a constant per row, which softmax ignores
     config.temperature = fit_temperature(np.log(np.clip(dev_probs, 1e-12, 1.0)), dev_gold)
-    if threshold is None:
-        calibrated = softmax(np.log(np.clip(dev_probs, 1e-12, 1.0)), config.temperature)
-        config.threshold = choose_threshold(calibrated, dev_gold)
+    if threshold is None:  # on the probabilities the product gives: calibrated, mixed with the lexical model
+        config.threshold = choose_threshold(reader(model, tokenizer, config, lexical=second).probabilities(dev_marked),
+                                            dev_gold)  # fmt: skip
     metrics: dict[str, object] = {
         "seed": seed, "options": asdict(options), "num_layers": config.num_layers, "temperature": config.temperature,
         "train_size": len(train_texts), "reviewer_examples": len(extra or []), "epoch_losses": losses,
         "test_split": data.test_split, "with_generated": data.with_generated, "threshold": config.threshold,
     }  # fmt: skip
     for name in sorted({r.split for r in data.rows} - {"train"}):
-        metrics[name] = evaluate_rows(model, tokenizer, config, data.split(name), registry)
+        metrics[name] = evaluate_rows(model, tokenizer, config, data.split(name), registry, second)
     directory = new_version_dir(models_dir, seed)
     save_version(model, config, directory)
+    if second is not None:
+        save_lexical(second, directory)
     save_ranges(activation_ranges(model, tokenizer, train_texts, options.max_length), directory)  # for int8
     (directory / "metrics.json").write_text(json.dumps(metrics, indent=2))
     (directory / "MODEL_CARD.md").write_text(model_card(directory.name, base, config, metrics))
@@ -172,7 +183,7 @@ def run_training(models_dir: Path, base: Path, data: TrainingData, *, seed: int 
 def test_score_of(version_dir: Path, data: TrainingData) -> float | None:
     """A stored version's macro-F1 on `data`'s test split (for the activation gate)."""
     model, tokenizer, config = load_version(version_dir)
-    report = evaluate_rows(model, tokenizer, config, data.split("test"), data.registry)
+    report = evaluate_rows(model, tokenizer, config, data.split("test"), data.registry, load_lexical(version_dir))
     value = report.get(PROMOTION_METRIC)
     return float(value) if isinstance(value, int | float) else None
 

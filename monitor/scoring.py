@@ -79,12 +79,13 @@ def train_model(settings: Settings, *, base: Path | None = None, seed: int = 13,
     extra = reviewed_examples(engine) if engine is not None else []
     settings.models_dir.mkdir(parents=True, exist_ok=True)
     num_layers = int(options.pop("num_layers", recipe.num_layers))  # type: ignore[call-overload]
+    lexical = bool(options.pop("lexical", recipe.lexical))
     data = data or bundled_data(with_generated=recipe.with_generated)
     options = {"epochs": recipe.epochs, "train_layers": recipe.train_layers} | options
     train_options = TrainOptions(seed=seed, max_length=settings.classifier.max_length, **options)  # type: ignore[arg-type]
     # the version's own temperature and threshold are chosen on the dev split
     return run_training(settings.models_dir, base or ensure_base(settings), data, seed=seed, num_layers=num_layers,
-                        options=train_options, extra=extra, progress=progress)  # fmt: skip
+                        options=train_options, extra=extra, progress=progress, lexical=lexical)  # fmt: skip
 
 
 def reviewed_examples(engine: Engine) -> list[Example]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -270,3 +271,26 @@ def test_gate_measures_an_active_version_again_when_it_was_measured_on_another_t
     worse = version("v3-authors", "v4-authors", 0.79)
     activated, reason = promote_if_not_worse(tmp_path, worse, rescore)
     assert not activated and measured == ["v1-templates"] and active_name(tmp_path) == "v2-authors"
+
+
+def test_a_lexical_version_mixes_the_tfidf_model_into_every_probability(tmp_path: Path) -> None:
+    from classifiers.lexical import lexical_probabilities, mix
+
+    base = build_tiny_base(tmp_path / "base")
+    rows = load_corpus(DEFAULT_CORPUS)
+    corpus = tmp_path / "c.jsonl"
+    with corpus.open("w", encoding="utf-8") as fh:  # every label in train, so the lexical model has three classes
+        for split, label in itertools.product(("train", "dev", "test"), LABELS):
+            for row in [r for r in rows if r.split == split and r.label == label][:12]:
+                fh.write(json.dumps({"id": row.id, "text": row.text, "label": row.label, "split": split}) + "\n")
+    options = TrainOptions(epochs=1, batch_size=16, train_layers=1, max_length=48)
+    result = run_training(tmp_path, base, generated_data(corpus), options=options, lexical=True)
+    version = result.version.path
+    assert (version / "lexical.joblib").is_file()
+    classifier = load_classifier(version, optimised=False)
+    assert classifier.lexical is not None
+    texts = ["ayo coblos nomor 2", "juara 2 lomba"]
+    transformer_only = load_classifier(version, optimised=False)
+    transformer_only.lexical = None
+    expected = mix(transformer_only.probabilities(texts), lexical_probabilities(classifier.lexical, texts))
+    np.testing.assert_allclose(classifier.probabilities(texts), expected, atol=1e-6)

@@ -88,6 +88,11 @@ def train_cmd(
         "--with-generated/--authored-only",
         help="Also train on the generated (template) corpus.",
     ),
+    lexical: bool = typer.Option(
+        DEFAULT_RECIPE.lexical,
+        "--lexical/--no-lexical",
+        help="Mix a TF-IDF + LR model trained on the same posts into every probability.",
+    ),
     reviews: bool = typer.Option(True, "--reviews/--no-reviews", help="Add reviewers' decided cases from the DB."),
 ) -> None:
     """Fine-tune a new model version; it becomes active only if no worse on the frozen cross-author test split."""
@@ -108,7 +113,7 @@ def train_cmd(
     with progress_bar() as bar:
         task = bar.add_task(f"Training (seed {seed})", total=None)
         result = train_model(s, base=base, seed=seed, engine=engine, epochs=epochs, train_layers=train_layers,
-                             num_layers=layers, data=bundled_data(with_generated=with_generated),
+                             num_layers=layers, lexical=lexical, data=bundled_data(with_generated=with_generated),
                              progress=lambda d, t: bar.update(task, completed=d, total=t))  # fmt: skip
     metrics = result.version.metrics
     table = Table("split", "n", "macro-F1", "flag P", "flag R", "ECE")
