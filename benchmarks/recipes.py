@@ -47,6 +47,15 @@ def dev_figures(probs: np.ndarray, gold: list[str]) -> dict[str, float]:
     }
 
 
+def only_authors(data: TrainingData, authors: str) -> TrainingData:
+    """The hand-written rows of these authors (and every generated row); all rows when `authors` is empty."""
+    wanted = {a for a in authors.split(",") if a}
+    if not wanted:
+        return data
+    rows = [r for r in data.rows if r.author in wanted or r.author == "generated"]
+    return TrainingData(rows, data.registry, data.test_split, data.with_generated)
+
+
 def train_recipe(data: TrainingData, base: Path, layers: int, trained: int, seed: int, epochs: int,
                  max_length: int) -> np.ndarray:  # fmt: skip
     model, tokenizer = load_base(base, layers)
@@ -68,9 +77,10 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--corpus-dir", type=Path, default=None, help="a copy of classifiers/data/v4 to read instead")
+    parser.add_argument("--authors", default="", help="only these authors' posts (comma-separated ids; default all)")
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
-    plain, with_generated = bundled_data(directory=args.corpus_dir), None
+    plain, with_generated = only_authors(bundled_data(directory=args.corpus_dir), args.authors), None
     dev = plain.split("dev")
     gold = [r.label for r in dev]
     train = plain.split("train")
@@ -85,7 +95,7 @@ def main() -> None:
         shape, _, extra = recipe.partition("+")
         layers, trained = (int(x) for x in shape.split("x"))
         if extra == "gen" and with_generated is None:
-            with_generated = bundled_data(with_generated=True, directory=args.corpus_dir)
+            with_generated = only_authors(bundled_data(with_generated=True, directory=args.corpus_dir), args.authors)
         data = with_generated if extra == "gen" else plain
         runs = []
         for seed in seeds[: int(copies or 1)]:

@@ -40,8 +40,10 @@ class Recipe:
 
 
 # Chosen on the cross-author dev split (benchmarks/recipes.py; docs/model.md, Figures).
-DEFAULT_RECIPE = Recipe(num_layers=6, train_layers=6, epochs=3)  # `netra model train`: every layer fine-tuned
-QUICK_RECIPE = Recipe(num_layers=6, train_layers=2, epochs=3)  # what a fresh machine builds first (scripts/demo)
+# `netra model train`: every layer fine-tuned, with the lexical model mixed in
+DEFAULT_RECIPE = Recipe(num_layers=6, train_layers=6, epochs=3, lexical=True)
+# what a fresh machine builds first (scripts/demo): the top 2 layers, which the generated corpus helps
+QUICK_RECIPE = Recipe(num_layers=6, train_layers=2, epochs=3, with_generated=True, lexical=True)
 
 
 @dataclass(frozen=True)
