@@ -8,13 +8,13 @@ split; and a keyword rule. Real datasets (`id_stance_blog.csv`, `ibrohim2019_hs_
 from __future__ import annotations
 
 import csv
-import json
 import random
 import re
 from pathlib import Path
 
 from classifiers.corpus.load import CorpusRow, TrainingData
 from classifiers.inference import Classifier, PostInput
+from classifiers.jsonl import read_jsonl
 from classifiers.lexical import fit_lexical, lexical_probabilities
 from classifiers.matcher import mark
 from classifiers.metrics import classification_report
@@ -58,27 +58,19 @@ EvalSet = tuple[list[CorpusRow], RegistrySpec]
 
 
 def read_labelled(path: Path) -> list[CorpusRow]:
-    """A labelled JSONL file (`{"id", "text", "label", "target"?, "cues"?}` per line); every bad line is named."""
-    rows, errors = [], []
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                errors.append(f"{path}:{number}: not valid JSON ({exc.msg})")
-                continue
-            if not isinstance(data, dict) or not isinstance(data.get("text"), str) or "id" not in data:
-                errors.append(f'{path}:{number}: needs "id" and a string "text"')
-            elif data.get("label") not in LABELS:
-                errors.append(f"{path}:{number}: label must be one of {', '.join(LABELS)}, got {data.get('label')!r}")
-            else:
-                rows.append(CorpusRow(id=str(data["id"]), text=data["text"], label=data["label"], split=path.stem,
-                                      target=data.get("target"), author=str(data.get("author") or ""),
-                                      cues=tuple(data.get("cues") or ())))  # fmt: skip
-    if errors:
-        raise ValueError("\n".join(errors[:20]) + (f"\n... {len(errors) - 20} more" if len(errors) > 20 else ""))
+    """A labelled JSONL file (`{"id", "text", "label", "target"?, "cues"?, "author"?}` per line); every bad line
+    is named."""
+
+    def parse(data: dict[str, object]) -> CorpusRow:
+        if not isinstance(data.get("text"), str) or "id" not in data:
+            raise ValueError('needs "id" and a string "text"')
+        if data.get("label") not in LABELS:
+            raise ValueError(f"label must be one of {', '.join(LABELS)}, got {data.get('label')!r}")
+        return CorpusRow(id=str(data["id"]), text=str(data["text"]), label=str(data["label"]), split=path.stem,
+                         target=data.get("target"), author=str(data.get("author") or ""),  # type: ignore[arg-type]
+                         cues=tuple(data.get("cues") or ()))  # type: ignore[arg-type]  # fmt: skip
+
+    rows = read_jsonl(path, parse)
     if not rows:
         raise ValueError(f"{path}: no labelled lines")
     return rows

@@ -245,23 +245,16 @@ def activate_cmd(name: str = typer.Argument(..., help="The version to make activ
 
 def read_posts(path: Path) -> list[object]:
     from classifiers.inference import PostInput
+    from classifiers.jsonl import read_jsonl
 
-    items, errors = [], []
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-                if not isinstance(data, dict) or "id" not in data or not isinstance(data.get("text"), str):
-                    raise ValueError('each line must be an object with "id" and a string "text"')
-                items.append(PostInput(id=str(data["id"]), text=data["text"], kind=str(data.get("kind") or "post"),
-                                       region=data.get("region")))  # fmt: skip
-            except ValueError as exc:
-                errors.append(f"{path}:{number}: {exc}")
-    if errors:
-        raise ValueError("\n".join(errors[:20]) + (f"\n... {len(errors) - 20} more" if len(errors) > 20 else ""))
-    return items
+    def parse(data: dict[str, object]) -> PostInput:
+        if "id" not in data or not isinstance(data.get("text"), str):
+            raise ValueError('each line must be an object with "id" and a string "text"')
+        region = data.get("region")
+        return PostInput(id=str(data["id"]), text=str(data["text"]), kind=str(data.get("kind") or "post"),
+                         region=str(region) if region is not None else None)  # fmt: skip
+
+    return read_jsonl(path, parse)  # type: ignore[return-value]
 
 
 def classify_cmd(
