@@ -112,8 +112,7 @@ class Classifier:
         decisive: list[Span] = [(0, len(t)) for t in marked_texts]
         best = np.full(len(marked_texts), -1.0)
         at_post = [0] * len(marked_texts)
-        for row, post in enumerate(owner):
-            flag = float(piece_probs[row, 1] + piece_probs[row, 2])
+        for row, (post, flag) in enumerate(zip(owner, flag_scores(piece_probs).tolist(), strict=True)):
             if flag > best[post]:
                 best[post] = flag
                 probs[post] = piece_probs[row]
@@ -231,7 +230,7 @@ def _top_spans(marked: Marked, words: list[tuple[int, int]], drops: np.ndarray, 
     for i in np.argsort(-drops).tolist():
         if len(chosen) == top or drops[i] <= MIN_DROP:
             break
-        if any(a <= i <= b for a, b, _ in chosen):
+        if _taken(chosen, i):
             continue
         first = last = i
         while first > 0 and drops[first - 1] > max(MIN_DROP, drops[i] / 3) and not _taken(chosen, first - 1):

@@ -17,7 +17,7 @@ from classifiers.corpus.load import CorpusRow, TrainingData
 from classifiers.inference import Classifier
 from classifiers.lexical import fit_lexical, load_lexical, save_lexical
 from classifiers.matcher import Marked, mark, target_of
-from classifiers.metrics import classification_report, fit_temperature
+from classifiers.metrics import classification_report, fit_temperature, flag_scores
 from classifiers.model import LABELS, StanceConfig, StanceModel, load_base, load_version, save_version
 from classifiers.registry import RegistrySpec
 from classifiers.smoothing import activation_ranges, save_ranges
@@ -74,7 +74,7 @@ def choose_threshold(probs: np.ndarray, gold: list[int], min_recall: float = REC
     truth = np.asarray(gold) != 0
     if not truth.any():
         return 0.5
-    side = probs[:, 1] + probs[:, 2]
+    side = flag_scores(probs)
     for t in np.round(np.arange(0.98, 0.019, -0.01), 2):
         if (side[truth] >= t).mean() >= min_recall:
             return float(t)
