@@ -120,6 +120,7 @@ ID: dict[str, str] = {
     "forward_help": "Membuat paket bukti (ZIP) dan mencatat pengiriman.",
     "forward_to": "Teruskan ke",
     "download_pack": "Unduh paket bukti (ZIP)",
+    "download_forwarded_pack": "Unduh paket bukti seperti saat diteruskan (ZIP)",
     "followup": "Catat tindak lanjut PPK",
     "sanction": "Sanksi diputuskan?",
     "yes": "Ya",
@@ -132,7 +133,12 @@ ID: dict[str, str] = {
     "readonly_note": "Anda memiliki akses baca saja.",
     "you_confirmed_first": "Anda sudah mengonfirmasi kasus ini; peninjau lain harus menyetujui.",
     "text_purged": "(teks dihapus sesuai kebijakan retensi)",
-    "joined_posts": "Unggahan ulang yang tergabung",
+    "joined_posts": "Unggahan lain yang tergabung (unggahan ulang, versi suntingan)",
+    "flagged_version": "Yang ditandai: versi {n} dari {total}. Unggahan ini pernah diedit; setiap versi tersimpan "
+    "sebagai bukti.",
+    "other_versions": "Versi lain unggahan ini",
+    "version_n": "versi {n}",
+    "version_current": "terkini",
     "audit_trail": "Jejak audit kasus",
     "back_to_queue": "← Kembali ke antrean",
     "detected_at": "Terdeteksi",
@@ -177,6 +183,12 @@ ID: dict[str, str] = {
     "bulk_done": "{n} kasus ditolak; {m} dilewati (tidak terlihat atau tidak lagi terbuka).",
     "action_done": "Tindakan tercatat. Status: {status}.",
     "no_selection": "Pilih setidaknya satu kasus.",
+    "pack_not_forwarded": "Kasus ini belum pernah diteruskan, jadi belum ada paket bukti yang diteruskan. "
+    "Paket bukti terkini dapat diunduh tanpa ?as_forwarded=1.",
+    "pack_not_forwarded_to": "Kasus ini belum pernah diteruskan ke {target}, jadi belum ada paket bukti yang "
+    "diteruskan ke sana.",
+    "pack_altered": "Paket bukti yang diarsipkan tidak cocok dengan SHA-256 yang tercatat di log audit: "
+    "arsip telah diubah. Laporkan ke admin.",
 }
 
 EN: dict[str, str] = {
@@ -297,6 +309,7 @@ EN: dict[str, str] = {
     "forward_help": "Builds the evidence pack (ZIP) and records the forwarding.",
     "forward_to": "Forward to",
     "download_pack": "Download evidence pack (ZIP)",
+    "download_forwarded_pack": "Download the evidence pack as forwarded (ZIP)",
     "followup": "Record PPK follow-up",
     "sanction": "Sanction decided?",
     "yes": "Yes",
@@ -309,7 +322,11 @@ EN: dict[str, str] = {
     "readonly_note": "You have read-only access.",
     "you_confirmed_first": "You confirmed this case already; another reviewer must agree.",
     "text_purged": "(text purged by the retention policy)",
-    "joined_posts": "Reposts joined to this case",
+    "joined_posts": "Other posts joined to this case (reposts, edited versions)",
+    "flagged_version": "Flagged: version {n} of {total}. This post was edited; every version is kept as evidence.",
+    "other_versions": "Other versions of this post",
+    "version_n": "version {n}",
+    "version_current": "current",
     "audit_trail": "Case audit trail",
     "back_to_queue": "← Back to the queue",
     "detected_at": "Detected",
@@ -354,6 +371,11 @@ EN: dict[str, str] = {
     "bulk_done": "{n} cases dismissed; {m} skipped (not visible or no longer open).",
     "action_done": "Action recorded. Status: {status}.",
     "no_selection": "Select at least one case.",
+    "pack_not_forwarded": "This case has not been forwarded, so there is no forwarded evidence pack. "
+    "The current pack can be downloaded without ?as_forwarded=1.",
+    "pack_not_forwarded_to": "This case has not been forwarded to {target}, so there is no pack forwarded there.",
+    "pack_altered": "The archived evidence pack does not match the SHA-256 recorded in the audit log: "
+    "the archive was altered. Tell an admin.",
 }
 
 ERRORS_ID: dict[str, str] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from monitor.cli import audit as audit_cli
+from monitor.cli import cases as cases_cli
 from monitor.cli import collect as collect_cli
 from monitor.cli import daemon as daemon_cli
 from monitor.cli import db as db_cli
@@ -34,6 +35,7 @@ app.command("status")(daemon_cli.status)
 collect_cli.register(app)
 app.add_typer(users_cli.app, name="users")
 app.add_typer(audit_cli.app, name="audit")
+app.add_typer(cases_cli.app, name="cases")
 app.command("serve")(serve_cli.serve)
 
 

@@ -4,6 +4,7 @@ from monitor.models._types import UTCDateTime, utcnow
 from monitor.models.audit import AuditLog
 from monitor.models.cases import Case, CasePost, CaseStatus, ReviewAction
 from monitor.models.elections import Candidate, Election, ElectionLevel, Party
+from monitor.models.evidence import ForwardedPack
 from monitor.models.ops import CollectionRun, DigestDelivery
 from monitor.models.posts import Post, PostKind, PostVersion, Score
 from monitor.models.registry import Account, Agency, Asn, AsnStatus, CollectStatus, Verification
@@ -24,6 +25,7 @@ __all__ = [
     "DigestDelivery",
     "Election",
     "ElectionLevel",
+    "ForwardedPack",
     "Party",
     "Post",
     "PostKind",

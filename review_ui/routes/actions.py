@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from monitor import case_actions as act
 from monitor.cases import Viewer
-from monitor.evidence import build_evidence_pack
+from monitor.evidence_archive import forward_with_pack
 from review_ui.deps import db, viewer
 from review_ui.i18n import translate, translate_error
 from review_ui.render import flash, lang_of
@@ -57,8 +57,7 @@ def case_action(
         elif action == "answer":
             result = act.answer_clarification(session, v, case_id, answer=answer, reason=reason)
         elif action == "forward":
-            _, digest = build_evidence_pack(session, v, case_id)
-            result = act.forward(session, v, case_id, target=target, reason=reason, pack_sha256=digest)
+            result, _ = forward_with_pack(session, v, case_id, target=target, reason=reason)
         elif action == "followup":
             try:
                 day = date.fromisoformat(decided_on) if decided_on else None

@@ -14,11 +14,12 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from monitor import case_actions as act
-from monitor.audit import record, verify
+from monitor.audit import verify
 from monitor.case_detail import get_case
 from monitor.cases import Viewer, queue
-from monitor.evidence import build_evidence_pack
+from monitor.evidence_archive import forward_with_pack
 from review_ui.deps import audit_readers, db, viewer
+from review_ui.evidence_download import evidence_response
 from review_ui.filters import parse_filters
 from review_ui.render import page
 from review_ui.security import csrf_protect
@@ -106,11 +107,16 @@ def case_detail(case_id: int, v: Viewer = Depends(viewer), session: Session = De
 
 
 @router.get("/cases/{case_id}/evidence.zip", summary="The evidence pack (ZIP)", response_class=Response)
-def evidence(case_id: int, v: Viewer = Depends(viewer), session: Session = Depends(db)) -> Response:
-    pack, digest = build_evidence_pack(session, v, case_id)
-    record(session, v.email, "case.evidence_download", "case", str(case_id), {"sha256": digest, "via": "api"})
-    session.commit()
-    return Response(pack, media_type="application/zip", headers={"X-Evidence-SHA256": digest})
+def evidence(
+    case_id: int,
+    as_forwarded: bool = False,
+    target: str | None = None,
+    v: Viewer = Depends(viewer),
+    session: Session = Depends(db),
+) -> Response:
+    """Built now; with `as_forwarded=1` the bytes as forwarded (latest, or to `target`), whose SHA-256 the
+    `case.forward` audit entry recorded (404 when the case was never forwarded)."""
+    return evidence_response(session, v, case_id, as_forwarded=as_forwarded, target=target, lang=None)
 
 
 @router.post("/cases/{case_id}/{action}", response_model=ActionOut, summary="Act on a case")
@@ -128,8 +134,7 @@ def act_on_case(
         elif action == "answer":
             result = act.answer_clarification(session, v, case_id, answer=body.answer or "", reason=body.reason)
         elif action == "forward":
-            _, digest = build_evidence_pack(session, v, case_id)
-            result = act.forward(session, v, case_id, target=body.target or "", reason=body.reason, pack_sha256=digest)
+            result, _ = forward_with_pack(session, v, case_id, target=body.target or "", reason=body.reason)
         elif action == "followup":
             result = act.record_followup(
                 session, v, case_id, sanctioned=bool(body.sanctioned), decided_on=body.decided_on, reason=body.reason

@@ -6,15 +6,15 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from monitor.audit import record, trail
+from monitor.audit import trail
 from monitor.case_actions import CATEGORIES, FORWARD_TARGETS
 from monitor.case_view import case_view
 from monitor.cases import Viewer
-from monitor.evidence import build_evidence_pack
 from monitor.models import CaseStatus
 from review_ui.deps import db, in_thread, viewer
+from review_ui.evidence_download import evidence_response
 from review_ui.html_rows import earlier_cases
-from review_ui.render import page
+from review_ui.render import lang_of, page
 from review_ui.security import csrf_protect
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
@@ -56,15 +56,22 @@ def _case_page(request: Request, v: Viewer, session: Session, case_id: int) -> R
 
 
 @router.get("/cases/{case_id}/evidence.zip")
-def evidence_pack(case_id: int, v: Viewer = Depends(viewer), session: Session = Depends(db)) -> Response:
-    pack, digest = build_evidence_pack(session, v, case_id)
-    record(session, v.email, "case.evidence_download", "case", str(case_id), {"sha256": digest})
-    session.commit()
-    return Response(
-        pack,
-        media_type="application/zip",
-        headers={
-            "Content-Disposition": f'attachment; filename="netra-kasus-{case_id}.zip"',
-            "X-Evidence-SHA256": digest,
-        },
+def evidence_pack(
+    case_id: int,
+    request: Request,
+    as_forwarded: bool = False,
+    target: str | None = None,
+    v: Viewer = Depends(viewer),
+    session: Session = Depends(db),
+) -> Response:
+    """The pack built now, or with `as_forwarded=1` the bytes forwarded (latest, or to `target`)."""
+    suffix = "-diteruskan" if as_forwarded else ""
+    return evidence_response(
+        session,
+        v,
+        case_id,
+        as_forwarded=as_forwarded,
+        target=target,
+        lang=lang_of(request),
+        headers={"Content-Disposition": f'attachment; filename="netra-kasus-{case_id}{suffix}.zip"'},
     )
