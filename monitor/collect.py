@@ -34,6 +34,7 @@ class CollectSummary:
     posts_deleted: int = 0
     foreign_skipped: int = 0
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (account id, status, message)
+    item_notes: list[tuple[int, str]] = field(default_factory=list)  # (account id, note): odd items, stored
 
     @property
     def accounts_failed(self) -> int:
@@ -49,6 +50,7 @@ class CollectSummary:
         self.posts_changed += outcome.changed
         self.posts_deleted += outcome.deleted
         self.foreign_skipped += outcome.foreign
+        self.item_notes.extend((outcome.account_id, note) for note in outcome.notes)
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,8 @@ async def _run(engine: Engine, jobs: list[_Job], settings: Settings, progress: P
                     log.error("storing account %s failed", job.account_id, exc_info=stored)
                     stored = AccountOutcome(job.account_id, job.platform, status="error", error=f"storing: {stored}")
                 outcome = stored
+                for note in outcome.notes:
+                    log.warning("account %s: %s", job.account_id, note)
             if outcome.status != "ok":
                 await writer.fail(job.account_id, outcome.status, outcome.error or "")
         summary.add(outcome)

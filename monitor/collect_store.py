@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import Engine, and_, bindparam, insert, or_, update
 from sqlmodel import Session, col, select
 
+from monitor.collect_items import notes_summary, storable
 from monitor.db import session_scope
 from monitor.models import Account, CollectStatus, Post, PostVersion, utcnow
 from scrapers.base import FetchResult, ScrapedPost
@@ -27,6 +28,7 @@ class AccountOutcome:
     changed: int = 0
     deleted: int = 0
     foreign: int = 0  # items by other authors met on the way: not stored
+    notes: list[str] = field(default_factory=list)  # own items that had to change to be stored (collect_items)
 
 
 class AccountKeys(Protocol):
@@ -168,13 +170,14 @@ def _store_posts(session: Session, account: AccountKeys, result: FetchResult, no
     return outcome
 
 
-def _advanced(account: AccountKeys, result: FetchResult, now: datetime) -> dict[str, Any]:
-    """The account's new cursor and status after a successful fetch."""
+def _advanced(account: AccountKeys, result: FetchResult, now: datetime, notes: list[str]) -> dict[str, Any]:
+    """The account's new cursor and status after a successful fetch; items changed to be stored are
+    named where a failure's message would be, though the account is ok."""
     return {
         "cursor": json.dumps(result.cursor, sort_keys=True),
         "platform_user_id": result.platform_user_id or account.platform_user_id,
         "last_status": CollectStatus.ok,
-        "last_error": None,
+        "last_error": (notes_summary(notes) or "")[:2000] or None,
         "last_collected_at": now,
         "updated_at": now,
     }
@@ -189,9 +192,11 @@ def store_result(
         account = session.get(Account, account_id)
         if account is None:
             raise LookupError(f"account {account_id} no longer exists")
+        result, notes = storable(result, lambda p: is_own(p, account, result.platform_user_id))
         outcome = _store_posts(session, account, result, now)
+        outcome.notes = notes
         if advance_cursor:
-            for key, value in _advanced(account, result, now).items():
+            for key, value in _advanced(account, result, now, notes).items():
                 setattr(account, key, value)
             session.add(account)
     return outcome
@@ -222,6 +227,7 @@ class _Pending:
     now: datetime
     unique: dict[str, ScrapedPost]
     outcome: AccountOutcome
+    notes: list[str]
 
 
 def _independent(pending: list[_Pending]) -> bool:
@@ -315,10 +321,11 @@ def store_results(engine: Engine, items: Sequence[tuple[int, FetchResult]]) -> l
                 if account_id not in accounts:
                     raise LookupError(f"account {account_id} no longer exists")
                 account = accounts[account_id]
+                result, notes = storable(result, lambda p, a=account, r=result: is_own(p, a, r.platform_user_id))
                 own = [p for p in result.posts if is_own(p, account, result.platform_user_id)]
                 outcome = AccountOutcome(account_id, account.platform, foreign=len(result.posts) - len(own))
                 unique = {p.platform_post_id: p for p in own}  # a pinned post can appear twice on one page
-                pending.append(_Pending(account, result, utcnow(), unique, outcome))
+                pending.append(_Pending(account, result, utcnow(), unique, outcome, notes))
             if _independent(pending):
                 _store_together(session, pending)
             else:
@@ -326,8 +333,13 @@ def store_results(engine: Engine, items: Sequence[tuple[int, FetchResult]]) -> l
                     item.outcome = _store_posts(session, item.account, item.result, item.now)
             session.execute(
                 update(Account),
-                [{"id": item.account.id} | _advanced(item.account, item.result, item.now) for item in pending],
+                [
+                    {"id": item.account.id} | _advanced(item.account, item.result, item.now, item.notes)
+                    for item in pending
+                ],
             )
+            for item in pending:
+                item.outcome.notes = item.notes
             return [item.outcome for item in pending]
     except Exception as exc:
         if len(items) == 1:

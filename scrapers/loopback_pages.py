@@ -70,7 +70,7 @@ def rss_feed(account: FakeAccount, base: str) -> str:
         f"""  <item>
     <title>{escape(p.text.split(".")[0][:80])}</title>
     <link>{base}/artikel/{p.id}</link>
-    <guid isPermaLink="false">{account.name}-{p.id}</guid>
+    <guid isPermaLink="false">{escape(p.guid or f"{account.name}-{p.id}")}</guid>
     <pubDate>{format_datetime(p.created_at, usegmt=True)}</pubDate>
     <description>{escape(p.text)}</description>
   </item>"""

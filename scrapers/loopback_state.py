@@ -20,6 +20,7 @@ class FakePost:
     quoted_text: str | None = None
     edited_at: datetime | None = None
     deleted: bool = False
+    guid: str | None = None  # feeds: the item's id as the feed gives it, when a test needs an odd one
 
 
 @dataclass

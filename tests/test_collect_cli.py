@@ -98,3 +98,14 @@ def test_import_zeeschuimer(configured: Engine) -> None:
     assert re.search(r"stored \(new\)\s+│\s+0\s", again.output), again.output
     with Session(configured) as session:
         assert len(session.exec(select(Post)).all()) == 2
+
+
+def test_collect_names_odd_items_with_the_errors(configured: Engine, server: LoopbackServer) -> None:
+    fake = server.world.add_account("bluesky", "ganjil.bsky.social", posts=2)
+    server.world.add_post(fake, "Dukung\x00 nomor 2")
+    register(configured, server, fake)
+    result = runner.invoke(app, ["collect"])
+    assert result.exit_code == 0, result.output
+    assert "3 new" in result.output
+    said = " ".join(result.output.split())  # the terminal wraps long lines
+    assert re.search(r"bluesky ganjil\.bsky\.social: odd item post at://\S+: NUL characters removed from text", said)

@@ -191,3 +191,35 @@ def test_daemon_killed_mid_batch_then_restarted(pg_schema_url: str, tmp_path: Pa
             assert set(s.exec(select(Account.last_status)).all()) == {"ok"}
     finally:
         engine.dispose()
+
+
+def test_odd_items_on_postgres(pg_app_engine: Engine, loopback: LoopbackServer) -> None:
+    """A feed item whose id is a 328-character permalink and a post with NUL characters, each among
+    normal posts: every post is stored, each odd one is named, and the next runs stay ok."""
+    world = loopback.world
+    feed = world.add_account("rss", "kabar-dinas", posts=3)
+    world.add_post(feed, "Artikel dengan alamat panjang", guid="https://kabar.example.go.id/" + "berita-" * 43)
+    sky = world.add_account("bluesky", "ganjil.bsky.social", posts=3)
+    world.add_post(sky, "Dukung\x00 nomor\x00 2 menang")
+    with Session(pg_app_engine, expire_on_commit=False) as s:
+        asn = make_asn(s)
+        ids = [make_account(s, asn, platform=f.platform, handle=loopback.handle_for(f)).id for f in (feed, sky)]
+        s.commit()
+    settings = _settings(loopback)
+    fetched = 8
+    for round_ in range(3):
+        collect_batch(pg_app_engine, settings, account_ids=ids)  # type: ignore[arg-type]
+        with Session(pg_app_engine) as s:
+            accounts = s.exec(select(Account).where(col(Account.id).in_(ids))).all()
+            assert [a.last_status for a in accounts] == ["ok", "ok"], [a.last_error for a in accounts]
+            if round_ == 0:  # the run that stored them names each odd item on its account
+                notes = {a.platform: a.last_error or "" for a in accounts}
+                assert "longer than 256 characters" in notes["rss"] and "NUL" in notes["bluesky"]
+            texts = s.exec(select(Post.text)).all()
+            assert len(texts) == fetched  # 0 silently dropped, 0 stored twice
+            assert "Dukung nomor 2 menang" in texts
+            assert s.exec(select(func.max(Post.version))).one() == 1  # stored the same way every time
+        for fake in (feed, sky):  # a new post makes the feed answer in full again, odd item included
+            world.add_post(fake)
+            fetched += 1
+    _assert_exactly_once(pg_app_engine, fetched - 2)

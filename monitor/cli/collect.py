@@ -41,7 +41,8 @@ def collect(
         summary = collect_pass(
             engine, settings(), platform=platform, asn_nip=nip, progress=lambda _o: bar.advance(task)
         )
-    print_collect_summary(summary, account_labels(engine, [e[0] for e in summary.errors[:MAX_ERRORS_SHOWN]]))
+    shown = [e[0] for e in summary.errors[:MAX_ERRORS_SHOWN]] + [n[0] for n in summary.item_notes[:MAX_ERRORS_SHOWN]]
+    print_collect_summary(summary, account_labels(engine, shown))
     if summary.accounts_ok == 0 and summary.accounts_failed:
         raise typer.Exit(1)
 
@@ -71,6 +72,11 @@ def print_collect_summary(summary: CollectSummary, labels: dict[int, str]) -> No
         err_console.print(f"{label}: [yellow]{status}[/yellow] {escape(message)}", highlight=False)
     if len(summary.errors) > MAX_ERRORS_SHOWN:
         err_console.print(f"... and {len(summary.errors) - MAX_ERRORS_SHOWN} more failed accounts")
+    for account_id, note in summary.item_notes[:MAX_ERRORS_SHOWN]:  # stored, but not exactly as received
+        label = escape(labels.get(account_id, f"account {account_id}"))
+        err_console.print(f"{label}: [yellow]odd item[/yellow] {escape(note)}", highlight=False)
+    if len(summary.item_notes) > MAX_ERRORS_SHOWN:
+        err_console.print(f"... and {len(summary.item_notes) - MAX_ERRORS_SHOWN} more odd items")
 
 
 def report(
