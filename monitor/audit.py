@@ -54,6 +54,21 @@ def entry_hash(
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+def _lock_appends(session: Session) -> None:
+    """Hold the log's write lock until the caller's transaction ends, so that no other writer reads the
+    same head between our read and our commit (two entries with one parent fork the chain)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.exec(text("SELECT pg_advisory_xact_lock(:k)").bindparams(k=_PG_LOCK_KEY))  # type: ignore[call-overload]
+    elif dialect == "sqlite":
+        # Python's sqlite3 opens a transaction only at the first write, so a plain read of the head takes no
+        # lock at all. A write that changes nothing opens the transaction (if it is not open yet) and takes
+        # SQLite's one write lock now, waiting up to the busy timeout as BEGIN IMMEDIATE would; inside a
+        # transaction that already wrote it is free. SQLite then serialises writers across threads and
+        # processes alike, and the lock is released by the caller's commit or rollback.
+        session.connection().exec_driver_sql("UPDATE auditlog SET id = id WHERE 0")
+
+
 def record(
     session: Session,
     actor: str,
@@ -63,8 +78,7 @@ def record(
     details: dict[str, object] | None = None,
 ) -> AuditLog:
     """Append one entry in the caller's transaction (it commits with the change it describes)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.exec(text("SELECT pg_advisory_xact_lock(:k)").bindparams(k=_PG_LOCK_KEY))  # type: ignore[call-overload]
+    _lock_appends(session)
     last = session.exec(select(AuditLog.hash).order_by(col(AuditLog.id).desc()).limit(1)).first()
     prev = last or GENESIS
     at = utcnow()

@@ -14,12 +14,14 @@ from sqlalchemy import Engine, func
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
+from monitor.audit import verify
 from monitor.config import Settings
 from monitor.db import make_engine, upgrade
-from monitor.models import Account, Case, CasePost, CollectionRun, Election, Post, Score
+from monitor.models import Account, AuditLog, Case, CasePost, CollectionRun, Election, Post, Score
 from monitor.open_cases import open_new_cases
 from monitor.pipeline import collect_batch
 from scrapers.loopback import LoopbackServer
+from tests.utils.audit_writers import append_concurrently
 from tests.utils.factories import make_account, make_asn, make_score
 from tests.utils.pg_connections import terminate_connections
 from tests.utils.procs import NetraProcess, wait_for
@@ -223,3 +225,19 @@ def test_odd_items_on_postgres(pg_app_engine: Engine, loopback: LoopbackServer) 
             world.add_post(fake)
             fetched += 1
     _assert_exactly_once(pg_app_engine, fetched - 2)
+
+
+def test_200_concurrent_audit_writers_keep_one_chain(db_url: str) -> None:
+    """Two processes of 100 threads each (failed logins, evidence downloads, ...) append at once: one chain."""
+    url = db_url
+    engine = make_engine(url)
+    upgrade(engine)
+    try:
+        run = append_concurrently(url, processes=2, threads=100)
+        assert run.errors == [] and run.appended == 200
+        with Session(engine) as s:
+            assert verify(s) is None
+            prev = s.exec(select(AuditLog.prev_hash)).all()
+        assert len(prev) == 200 and len(set(prev)) == 200  # a line, not a tree
+    finally:
+        engine.dispose()
