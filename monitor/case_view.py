@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam
+from sqlalchemy import and_, bindparam
+from sqlalchemy import case as when
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from monitor.case_detail import EARLIER_CASES, EarlierCase, case_select, first_confirmer_id
 from monitor.cases import CaseNotFound, Viewer
-from monitor.models import Agency, Asn, Case, CasePost, Post, ReviewAction, Score, User
+from monitor.models import Agency, Asn, Case, CasePost, Post, PostVersion, ReviewAction, Score, User
 
 __all__ = ["CaseView", "case_view"]
 
@@ -35,9 +36,13 @@ class CaseRow(NamedTuple):
     party: str | None
     agency_id: int
     asn_id: int
+    post_id: int
 
 
 class PostRow(NamedTuple):
+    """The post as flagged: text, capture time and evidence are those of the version the model flagged,
+    which an edit after the fact does not change (`version` of `current_version`)."""
+
     text: str | None
     quoted_text: str | None
     kind: str
@@ -47,6 +52,18 @@ class PostRow(NamedTuple):
     url: str
     payload_sha256: str
     raw_payload: str
+    version: int
+    current_version: int
+
+
+class VersionRow(NamedTuple):
+    """Another version of the case's post, kept as evidence (an edit before or after the flagged one)."""
+
+    version: int
+    text: str | None
+    captured_at: datetime
+    payload_sha256: str
+    current: bool
 
 
 class ScoreRow(NamedTuple):
@@ -74,6 +91,8 @@ class JoinedPost(NamedTuple):
     posted_at: datetime | None
     payload_sha256: str
     text: str | None
+    version: int  # the version that joined (an edit of a post in the case joins as its new version)
+    current_version: int
 
 
 class ActionRow(NamedTuple):
@@ -99,9 +118,18 @@ class CaseView:
     actions: list[tuple[ActionRow, str]]  # the action and the reviewer's name
     assignee: Assignee | None
     first_confirmer_id: int | None
+    other_versions: list[VersionRow]  # the post's other versions, newest first; empty if never edited
 
 
 _ASSIGNEE = aliased(User)
+_FLAGGED = aliased(PostVersion)  # the flagged version's row, when the post was edited after it
+
+
+def _as_flagged(current: Any, earlier: Any, name: str) -> Any:
+    """A column of the flagged version: the post's own while it is still that version, else the PostVersion's."""
+    return when((Case.post_version == Post.version, current), else_=earlier).label(name)
+
+
 # The page's columns of the case and of its post, score, ASN and agency, in the order of the row types.
 _GROUPS: tuple[tuple[Any, tuple[Any, ...]], ...] = (
     (
@@ -118,20 +146,23 @@ _GROUPS: tuple[tuple[Any, tuple[Any, ...]], ...] = (
             Case.party,
             Case.agency_id,
             Case.asn_id,
+            Case.post_id,
         ),
     ),
     (
         PostRow,
         (
-            Post.text,
+            _as_flagged(Post.text, _FLAGGED.text, "text"),
             Post.quoted_text,
             Post.kind,
             Post.platform,
             Post.posted_at,
-            Post.captured_at,
+            _as_flagged(Post.captured_at, _FLAGGED.captured_at, "captured_at"),
             Post.url,
-            Post.payload_sha256,
-            Post.raw_payload,
+            _as_flagged(Post.payload_sha256, _FLAGGED.payload_sha256, "payload_sha256"),
+            _as_flagged(Post.raw_payload, _FLAGGED.raw_payload, "raw_payload"),
+            Case.post_version,
+            Post.version,
         ),
     ),
     (ScoreRow, (Score.spans, Score.probabilities, Score.model_version, Score.skb_category)),
@@ -139,14 +170,32 @@ _GROUPS: tuple[tuple[Any, tuple[Any, ...]], ...] = (
     (AgencyRow, (Agency.name, Agency.code, Agency.ppk_name)),
 )
 # All of them, whether there is a score, and the assignee's name, in one round trip; built once.
-_CASE: Any = case_select(*(c for _, columns in _GROUPS for c in columns), Score.id, _ASSIGNEE.name).outerjoin(
-    _ASSIGNEE, col(_ASSIGNEE.id) == Case.assignee_id
+_CASE: Any = (
+    case_select(*(c for _, columns in _GROUPS for c in columns), Score.id, _ASSIGNEE.name)
+    .outerjoin(_ASSIGNEE, col(_ASSIGNEE.id) == Case.assignee_id)
+    .outerjoin(_FLAGGED, and_(col(_FLAGGED.post_id) == Case.post_id, _FLAGGED.version == Case.post_version))
 )
+_JOINED_VERSION = aliased(PostVersion)
 _JOINED: Any = (
-    select(Post.platform, Post.posted_at, Post.payload_sha256, Post.text)
+    select(
+        Post.platform,
+        Post.posted_at,
+        when((CasePost.post_version == Post.version, Post.payload_sha256), else_=_JOINED_VERSION.payload_sha256),
+        when((CasePost.post_version == Post.version, Post.text), else_=_JOINED_VERSION.text),
+        CasePost.post_version,
+        Post.version,
+    )
     .join(CasePost, col(CasePost.post_id) == Post.id)
+    .outerjoin(
+        _JOINED_VERSION,
+        and_(col(_JOINED_VERSION.post_id) == Post.id, _JOINED_VERSION.version == CasePost.post_version),
+    )
     .where(CasePost.case_id == bindparam("case_id"))
+    .order_by(col(CasePost.id))
 )
+_VERSIONS: Any = select(
+    PostVersion.version, PostVersion.text, PostVersion.captured_at, PostVersion.payload_sha256
+).where(PostVersion.post_id == bindparam("post_id"))
 _ACTIONS: Any = (
     select(ReviewAction.action, ReviewAction.created_at, ReviewAction.reason, ReviewAction.details, User.name)
     .join(User, col(User.id) == ReviewAction.user_id)
@@ -183,4 +232,18 @@ def case_view(session: Session, viewer: Viewer, case_id: int) -> CaseView:
         actions=[(ActionRow(*r[:4]), r[4]) for r in conn.execute(_ACTIONS, ids).all()],
         assignee=Assignee(assignee_name) if assignee_name is not None else None,
         first_confirmer_id=first_confirmer_id(session, case.id, case.status),
+        other_versions=_other_versions(session, case.post_id, post) if post.current_version > 1 else [],
     )
+
+
+def _other_versions(session: Session, post_id: int, post: PostRow) -> list[VersionRow]:
+    """Every version of the post but the flagged one, newest first (only asked for edited posts)."""
+    rows = [VersionRow(*r, current=False) for r in session.connection().execute(_VERSIONS, {"post_id": post_id})]
+    if post.version != post.current_version:
+        current = (
+            session.connection()
+            .execute(select(Post.text, Post.captured_at, Post.payload_sha256).where(Post.id == post_id))
+            .one()
+        )
+        rows.append(VersionRow(post.current_version, *current, current=True))
+    return sorted((r for r in rows if r.version != post.version), key=lambda r: r.version, reverse=True)

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import Engine, and_, bindparam, insert, or_, update
+from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
 
 from monitor.collect_items import notes_summary, storable
@@ -100,6 +101,9 @@ def _new_version(session: Session, row: Post, post: ScrapedPost, captured_at: da
     row.request_url, row.http_status, row.captured_at = post.request_url, post.http_status, captured_at
     row.edited_at = post.edited_at or captured_at
     row.scored_version = None
+    # Written even where the row read None: a scorer may have marked the old text scored since it was read
+    # (on PostgreSQL this UPDATE waits for the scorer's row lock), and the new text must get its own score.
+    flag_modified(row, "scored_version")
     session.add(row)
 
 

@@ -1,5 +1,8 @@
 """Open cases from new scores: apply the flag rules, one case per original post per ASN.
 
+Each version of a post's text is judged: an edit scored partisan opens a case, or joins the case its
+post is in, like a new post; a version already in a case (scored again by a later model) adds nothing.
+
 Safe under retries and concurrent workers: each score is looked at once (`Score.flag_checked_at`,
 claimed with SKIP LOCKED on PostgreSQL), and a race on the same original post ends at the unique
 constraint `uq_case_asn_original`: the loser's batch is rolled back and retried, and on the retry
@@ -32,7 +35,7 @@ _RETRIES = 8
 class OpenCasesSummary:
     checked: int = 0  # scores the rules looked at
     opened: int = 0  # new cases
-    joined: int = 0  # reposts that joined an existing case
+    joined: int = 0  # reposts, and edits of a post in a case, that joined an existing case
 
     def add(self, other: OpenCasesSummary) -> None:
         self.checked += other.checked
@@ -59,28 +62,35 @@ def _claim(session: Session, batch_size: int) -> list[Score]:
     return list(session.exec(stmt).all())
 
 
-def _join(session: Session, case: Case, post: Post) -> bool:
-    """Attach `post` to `case` unless it is already part of it."""
+def _in_a_case(session: Session, post_id: int, version: int) -> bool:
+    """Whether this version of the post is already part of a case (as its post, or joined to one): a later
+    model version scoring the same text again adds nothing, while an edited text is judged anew."""
+    main = select(Case.id).where(Case.post_id == post_id, Case.post_version == version)
+    joined = select(CasePost.id).where(CasePost.post_id == post_id, CasePost.post_version == version)
+    return session.exec(main).first() is not None or session.exec(joined).first() is not None
+
+
+def _join(session: Session, case: Case, post: Post, version: int) -> None:
+    """Attach this version of `post` to `case`."""
     assert case.id is not None and post.id is not None
-    if case.post_id == post.id:
-        return False
-    exists = session.exec(select(CasePost.id).where(CasePost.case_id == case.id, CasePost.post_id == post.id)).first()
-    if exists is not None:
-        return False
-    session.add(CasePost(case_id=case.id, post_id=post.id))
+    session.add(CasePost(case_id=case.id, post_id=post.id, post_version=version))
     session.flush()
-    return True
 
 
 def _open_or_join(
     session: Session, score: Score, post: Post, asn: Asn, decision: FlagDecision, rules: FlagRules, now: datetime
 ) -> str:
+    assert post.id is not None
+    if _in_a_case(session, post.id, score.post_version):
+        return "none"
     key = original_key(post)
     existing = session.exec(select(Case).where(Case.asn_id == asn.id, Case.original_key == key)).first()
     if existing is not None:
-        return "joined" if _join(session, existing, post) else "none"
+        _join(session, existing, post, score.post_version)
+        return "joined"
     case = Case(
-        post_id=post.id,  # type: ignore[arg-type]
+        post_id=post.id,
+        post_version=score.post_version,
         asn_id=asn.id,  # type: ignore[arg-type]
         agency_id=asn.agency_id,
         original_key=key,
@@ -102,7 +112,13 @@ def _open_or_join(
         "case.opened",
         "case",
         str(case.id),
-        {"post_id": post.id, "score_id": score.id, "label": score.label, "reason": decision.reason},
+        {
+            "post_id": post.id,
+            "post_version": score.post_version,
+            "score_id": score.id,
+            "label": score.label,
+            "reason": decision.reason,
+        },
     )
     return "opened"
 

@@ -1,8 +1,10 @@
 """Score posts with the active model: the service the daemon, Celery workers and the CLI call.
 
 The model is loaded once per process (module-level cache, reloaded when the active version changes).
-Posts wait for scoring while `Post.scored_version` is NULL or names an older version; each scored post
-gets one `Score` row per model version (unique (post_id, model_version), so re-runs are idempotent).
+Posts wait for scoring while `Post.scored_version` is NULL or names an older version. An edit clears
+`scored_version` (monitor/collect_store.py), so the new text is scored like a new post: each version of a
+post's text gets one `Score` row per model version (unique (post_id, model_version, post_version), so
+re-runs are idempotent, and the earlier version's score stays as evidence).
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine, or_
-from sqlmodel import Session, select
+from sqlalchemy import Engine, bindparam, or_, update
+from sqlmodel import Session, col, select
 
 from classifiers.corpus.load import TrainingData, bundled_data
 from classifiers.inference import Classifier, PostInput, load_classifier
@@ -21,7 +23,7 @@ from classifiers.training_run import DEFAULT_RECIPE, QUICK_RECIPE, Example, Reci
 from classifiers.versions import active_dir
 from monitor.config import Settings
 from monitor.elections import registry_from_db
-from monitor.models import Asn, Case, CaseStatus, Post, Score
+from monitor.models import Asn, Case, CaseStatus, Post, PostVersion, Score
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -89,20 +91,27 @@ def train_model(settings: Settings, *, base: Path | None = None, seed: int = 13,
 
 
 def reviewed_examples(engine: Engine) -> list[Example]:
-    """Reviewers' decisions as training data: confirmed cases keep their label, dismissed ones are netral."""
+    """Reviewers' decisions as training data: confirmed cases keep their label, dismissed ones are netral.
+
+    The text is the version the reviewers judged (the one flagged): a post edited after the decision
+    must not lend its new words to the old label.
+    """
     decided = {CaseStatus.confirmed, CaseStatus.forwarded, CaseStatus.closed, CaseStatus.dismissed}
     with Session(engine) as session:
         rows = session.exec(
-            select(Case.status, Case.label, Post.text)
-            .join(Post, Post.id == Case.post_id)
-            .where(
-                Case.status.in_(decided),
-                Post.text.is_not(None),  # type: ignore[attr-defined,union-attr]
+            select(Case.status, Case.label, Case.post_version, Post.version, Post.text, PostVersion.text)
+            .join(Post, col(Post.id) == Case.post_id)
+            .outerjoin(
+                PostVersion, (col(PostVersion.post_id) == Case.post_id) & (PostVersion.version == Case.post_version)
             )
+            .where(col(Case.status).in_(decided))
         ).all()
-    return [
-        Example(text=text, label="netral" if status == CaseStatus.dismissed else label) for status, label, text in rows
-    ]
+    examples = []
+    for status, label, judged, current, current_text, earlier_text in rows:
+        text = current_text if judged == current else earlier_text
+        if text is not None:  # purged by retention: nothing to learn from
+            examples.append(Example(text=text, label="netral" if status == CaseStatus.dismissed else label))
+    return examples
 
 
 def get_classifier(settings: Settings) -> Classifier:
@@ -155,17 +164,28 @@ def score_pending(engine: Engine, settings: Settings, *, limit: int | None = Non
             items = [PostInput(id=str(p.id), text=p.text or "", kind=str(p.kind), region=regions.get(p.asn_id))
                      for p in posts]  # fmt: skip
             results = classifier.score(items, registry)
-            existing = set(session.exec(select(Score.post_id).where(
-                Score.model_version == version, Score.post_id.in_([p.id for p in posts])  # type: ignore[union-attr]
+            existing = set(session.exec(select(Score.post_id, Score.post_version).where(
+                Score.model_version == version, col(Score.post_id).in_([p.id for p in posts])
             )).all())  # fmt: skip
             for post, result in zip(posts, results, strict=True):
-                if post.id not in existing:
-                    session.add(_score_row(post.id, result))  # type: ignore[arg-type]
-                post.scored_version = version
-                session.add(post)
+                if (post.id, post.version) not in existing:
+                    session.add(_score_row(post.id, post.version, result))  # type: ignore[arg-type]
+            session.flush()
+            # Marked scored only while the stored text is still the version just scored: on SQLite nothing
+            # locks the rows while the model runs, and an edit stored meanwhile must wait for its own score.
+            session.connection().execute(_MARK_SCORED, [{"b_id": p.id, "b_version": p.version, "b_scored": version}
+                                                        for p in posts])  # fmt: skip
             session.commit()
         done += len(posts)
     return done
+
+
+# Run on the session's connection with one parameter set per post (an executemany, not the ORM's bulk path).
+_MARK_SCORED = (
+    update(Post)
+    .where(col(Post.id) == bindparam("b_id"), col(Post.version) == bindparam("b_version"))
+    .values(scored_version=bindparam("b_scored"))
+)
 
 
 def _regions(session: Session, asn_ids: set[int]) -> dict[int, str | None]:
@@ -174,11 +194,12 @@ def _regions(session: Session, asn_ids: set[int]) -> dict[int, str | None]:
     return {asn_id: region or None for asn_id, region in rows}
 
 
-def _score_row(post_id: int, result: object) -> Score:
+def _score_row(post_id: int, post_version: int, result: object) -> Score:
     r = result  # a ScoreResult
     target = r.target or {}  # type: ignore[attr-defined]
     return Score(
-        post_id=post_id, model_version=r.model, label=r.label, probabilities=r.probabilities,  # type: ignore[attr-defined]
+        post_id=post_id, model_version=r.model, post_version=post_version, label=r.label,  # type: ignore[attr-defined]
+        probabilities=r.probabilities,  # type: ignore[attr-defined]
         target_election_id=target.get("election"), target_candidate_number=target.get("candidate"),
         target_party=target.get("party"), spans=r.spans, mentions=r.mentions, skb_category=r.skb_category,  # type: ignore[attr-defined]
     )  # fmt: skip

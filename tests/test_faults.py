@@ -14,15 +14,18 @@ from sqlalchemy import Engine, func
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
+from classifiers.inference import PostInput, ScoreResult
 from monitor.audit import verify
 from monitor.config import Settings
 from monitor.db import make_engine, upgrade
-from monitor.models import Account, AuditLog, Case, CasePost, CollectionRun, Election, Post, Score
+from monitor.models import Account, AuditLog, Case, CasePost, CollectionRun, Election, Post, PostVersion, Score
 from monitor.open_cases import open_new_cases
 from monitor.pipeline import collect_batch
+from monitor.scoring import score_pending
 from scrapers.loopback import LoopbackServer
 from tests.utils.audit_writers import append_concurrently
 from tests.utils.factories import make_account, make_asn, make_score
+from tests.utils.keyword_classifier import install
 from tests.utils.pg_connections import terminate_connections
 from tests.utils.procs import NetraProcess, wait_for
 
@@ -241,3 +244,58 @@ def test_200_concurrent_audit_writers_keep_one_chain(db_url: str) -> None:
         assert len(prev) == 200 and len(set(prev)) == 200  # a line, not a tree
     finally:
         engine.dispose()
+
+
+def _assert_every_partisan_version_in_one_case(engine: Engine) -> int:
+    """0 silently dropped: each version of a post scored partisan is in exactly one case; returns the cases."""
+    with Session(engine) as s:
+        partisan = set(s.exec(select(Score.post_id, Score.post_version).where(Score.label == "dukungan")).all())
+        in_cases = s.exec(select(Case.post_id, Case.post_version)).all()
+        in_cases += s.exec(select(CasePost.post_id, CasePost.post_version)).all()
+        assert len(in_cases) == len(set(in_cases))  # none in two cases
+        assert set(in_cases) == partisan
+        return s.exec(select(func.count()).select_from(Case)).one()
+
+
+def test_an_edit_turning_partisan(engine: Engine, loopback: LoopbackServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A neutral post edited into campaigning while the scorer works on its old text, and another edited
+    between two runs: both edits are scored and open a case, and every earlier version is kept."""
+    ids = _register(engine, loopback, 1)
+    fake = next(iter(loopback.world.accounts.values()))
+    settings = _settings(loopback)
+    collect = lambda: collect_batch(engine, settings, account_ids=ids)  # noqa: E731
+    collect()
+    model = install(monkeypatch)
+    real_score = model.score
+    editors: list[threading.Thread] = []
+
+    def score_while_edited(items: list[PostInput], registry: object) -> list[ScoreResult]:
+        # The edit is stored while the model works on the batch that holds the old text (on PostgreSQL
+        # the collector waits for the batch's row locks; on SQLite nothing is locked while the model runs).
+        model.score = real_score  # type: ignore[method-assign]
+        loopback.world.edit(fake.posts[1], "Diubah diam-diam: coblos nomor 1!")
+        editors.append(threading.Thread(target=collect))
+        editors[0].start()
+        editors[0].join(timeout=2)
+        return real_score(items, registry)
+
+    model.score = score_while_edited  # type: ignore[method-assign]
+    scored = score_pending(engine, settings)  # the edit is scored in this call's next batch, or the next call's
+    editors[0].join()
+    scored += score_pending(engine, settings)
+    assert scored == POSTS + 1  # the edit stored meanwhile waited for its own score
+    assert open_new_cases(engine, settings).opened == 1
+
+    loopback.world.edit(fake.posts[0], "Sudah diubah: ayo coblos nomor 1 besok!")
+    assert collect()["posts_changed"] == 1
+    assert score_pending(engine, settings) == 1
+    assert score_pending(engine, settings) == 0
+    assert open_new_cases(engine, settings).opened == 1
+
+    _assert_exactly_once(engine, POSTS)  # 0 lost, 0 stored twice
+    with Session(engine) as s:
+        assert s.exec(select(func.count()).select_from(PostVersion)).one() == 2  # the neutral texts kept
+        assert set(s.exec(select(Post.scored_version)).all()) == {model.version}
+        assert s.exec(select(func.count()).select_from(Score)).one() == POSTS + 2  # each version scored once
+        assert set(s.exec(select(Case.post_version)).all()) == {2}
+    assert _assert_every_partisan_version_in_one_case(engine) == 2

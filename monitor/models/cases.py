@@ -38,6 +38,8 @@ class Case(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     post_id: int = Field(foreign_key="post.id", index=True)
+    # The version of the post's text that was flagged: the post may be edited after (PostVersion keeps each).
+    post_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     asn_id: int = Field(foreign_key="asn.id", index=True)
     agency_id: int = Field(foreign_key="agency.id")  # copied from the ASN: scope checks need no join
     original_key: str = Field(max_length=320)  # "<platform>:<original post id>"
@@ -55,13 +57,15 @@ class Case(SQLModel, table=True):
 
 
 class CasePost(SQLModel, table=True):
-    """Further posts (reposts of the same original) that joined an existing case."""
+    """Further flagged posts that joined an existing case: reposts of the same original, and flagged edits
+    of a post already in it (each version of a post joins once)."""
 
-    __table_args__ = (UniqueConstraint("case_id", "post_id", name="uq_casepost"),)
+    __table_args__ = (UniqueConstraint("case_id", "post_id", "post_version", name="uq_casepost_version"),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
     post_id: int = Field(foreign_key="post.id", index=True)
+    post_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # the version flagged
 
 
 class ReviewAction(SQLModel, table=True):

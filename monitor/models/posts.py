@@ -70,13 +70,15 @@ class PostVersion(SQLModel, table=True):
 
 class Score(SQLModel, table=True):
     __table_args__ = (
-        UniqueConstraint("post_id", "model_version", name="uq_score_post_model"),
+        # One score per model version per version of the post's text: an edit is scored again.
+        UniqueConstraint("post_id", "model_version", "post_version", name="uq_score_post_model_version"),
         Index("ix_score_unchecked", "flag_checked_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     post_id: int = Field(foreign_key="post.id", index=True)
     model_version: str = Field(max_length=64)
+    post_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # the Post.version scored
     label: str = Field(max_length=16)
     probabilities: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     target_election_id: str | None = None

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
 
-from monitor.models import Account, Agency, Asn, Case, Post, Score, User
+from monitor.models import Account, Agency, Asn, Case, Election, Post, Score, User
 
 _seq = itertools.count(1)
 
@@ -51,6 +51,19 @@ def make_asn(session: Session, agency: Agency | None = None, **kw: Any) -> Asn:
         "province": "Jawa Barat",
     } | kw
     return _add(session, Asn(**fields))
+
+
+def make_election(session: Session, **kw: Any) -> Election:
+    """The mayoral election of the city the default ASN serves in (kw override any field)."""
+    fields = {
+        "id": "pilwalkot-harapanjaya-2024",
+        "name": "Pilwalkot Harapan Jaya",
+        "level": "walikota",
+        "region": "Kota Harapan Jaya",
+        "province": "Jawa Barat",
+        "voting_day": date(2024, 11, 27),
+    } | kw
+    return _add(session, Election(**fields))
 
 
 def make_account(session: Session, asn: Asn | None = None, **kw: Any) -> Account:
