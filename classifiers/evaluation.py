@@ -20,7 +20,7 @@ from classifiers.matcher import mark
 from classifiers.metrics import classification_report
 from classifiers.model import LABELS
 from classifiers.registry import RegistrySpec
-from classifiers.training_run import by_author, target_accuracy
+from classifiers.training_run import by_author, target_report
 from classifiers.windows import cue_spans, overlaps
 
 REAL_FILES = {"id_stance_blog": "id_stance_blog.csv", "ibrohim2019_hs_political": "ibrohim2019_hs_political.csv"}
@@ -89,10 +89,12 @@ def evaluate_all(classifier: Classifier, data: TrainingData, real_dir: Path | No
     real: dict[str, list[CorpusRow]] = {}
     if only is not None:
         sets = dict(only)
+        bundled = set()
         report["real_status"] = "real datasets not evaluated (--input given)"
     else:
         names = sorted({r.split for r in data.rows} - {"train"}, key=lambda n: (n != "test", n))
         sets = {name: (data.split(name), data.registry) for name in names}
+        bundled = set(names)
         real = load_real(real_dir, real_sample) if real_dir and real_dir.is_dir() else {}
         report["real_status"] = (
             f"{len(real)} real dataset(s) from {real_dir}" if real else f"real datasets absent ({real_dir} not found)"
@@ -103,12 +105,13 @@ def evaluate_all(classifier: Classifier, data: TrainingData, real_dir: Path | No
         if not rows:
             continue
         gold = [r.label for r in rows]
-        marked = [mark(r.text, registry) for r in rows]
+        marked = [mark(r.text, registry, r.region) for r in rows]
         probs = classifier.probabilities([m.text for m in marked])
         pred = classifier.decide(probs)
         tf_probs = lexical_probabilities(tfidf, [m.text for m in marked])
         model_report = classification_report(gold, pred, probs, threshold)
-        model_report["target_accuracy"] = target_accuracy(rows, marked, pred)
+        world = data.world_of if name in bundled else (lambda _author, registry=registry: registry)
+        model_report.update(target_report(rows, pred, classifier.targets, world))
         model_report["by_author"] = by_author(rows, pred)
         entry = {
             "model": model_report,

@@ -22,7 +22,7 @@ from sklearn.pipeline import Pipeline
 from torch.ao.quantization import per_channel_dynamic_qconfig
 
 from classifiers.lexical import lexical_probabilities, load_lexical, mix
-from classifiers.matcher import Marked, mark, target_of
+from classifiers.matcher import Marked, mark
 from classifiers.metrics import flag_scores, softmax
 from classifiers.model import LABELS, StanceConfig, StanceModel, load_version
 from classifiers.registry import RegistrySpec
@@ -35,6 +35,7 @@ from classifiers.smoothing import (
     save_ranges,
     smoothed,
 )
+from classifiers.targets import TargetRanker, load_ranker, resolve_target
 from classifiers.train import dynamic_int8, logits_for
 from classifiers.windows import Span, text_windows
 
@@ -84,11 +85,14 @@ def quantise(model: StanceModel, ranges: dict[str, torch.Tensor], alpha: float =
 class Classifier:
     def __init__(self, model: StanceModel, tokenizer: object, config: StanceConfig, version: str,
                  *, ranges: dict[str, torch.Tensor] | None = None, batch_size: int = 32, explain: bool = True,
-                 workers: int = 1, lexical: Pipeline | None = None) -> None:  # fmt: skip
+                 workers: int = 1, lexical: Pipeline | None = None,
+                 targets: TargetRanker | None = None) -> None:  # fmt: skip
         """Optimised (int8 with fp32 re-scoring) when given the version's activation `ranges`, else fp32; with a
-        `lexical` model (classifiers/lexical.py), each probability is the mix of the two."""
+        `lexical` model (classifiers/lexical.py), each probability is the mix of the two; with a target ranker
+        (classifiers/targets.py), it names who a flagged post is about, else the mention rule does."""
         self.config = config
         self.lexical = lexical
+        self.targets = targets
         self.version = version
         self.tokenizer = tokenizer
         self.model = quantise(model, ranges) if ranges is not None else model
@@ -157,7 +161,7 @@ class Classifier:
         labels = self.decide(probs)
         results = []
         for item, m, p, label in zip(items, marked, probs, labels, strict=True):
-            target = target_of(m.mentions) if label != "netral" else None
+            target = resolve_target(self.targets, item.text, m, registry, item.region) if label != "netral" else None
             results.append(ScoreResult(
                 id=item.id, label=label, probabilities={k: round(float(v), 4) for k, v in zip(LABELS, p, strict=True)},
                 target=target, mentions=[x.as_dict() for x in m.mentions], model=self.version,
@@ -271,7 +275,8 @@ def load_classifier(model_dir: Path | str, *, optimised: bool = True, threads: i
         ranges = load_ranges(directory) or _calibrate_older_version(model, tokenizer, config, directory)
     torch.set_num_threads(1)
     return Classifier(model, tokenizer, config, directory.name, ranges=ranges, batch_size=batch_size,
-                      explain=explain, workers=workers, lexical=load_lexical(directory))  # fmt: skip
+                      explain=explain, workers=workers, lexical=load_lexical(directory),
+                      targets=load_ranker(directory))  # fmt: skip
 
 
 def _calibrate_older_version(model: StanceModel, tokenizer: object, config: StanceConfig,

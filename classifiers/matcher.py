@@ -86,7 +86,7 @@ def _bounded(body: str) -> str:
     return rf"(?<![\w#@]){body}(?!\w)"
 
 
-@lru_cache(maxsize=16)  # compiled once per registry, not once per post
+@lru_cache(maxsize=64)  # compiled once per registry, not once per post
 def _patterns(registry: RegistrySpec) -> list[_Pattern]:
     out: list[_Pattern] = []
 

@@ -20,11 +20,14 @@ This is what the classifier sees at inference time (it never touches the databas
             taglines: [HARAPAN BARU]
             hashtags: ["#AnSa01"]
             parties: [PSB]
+            colours: [oranye]
+            roles: [petahana wakil wali kota, "mantan Kadis PU", "\"Bang Insinyur\""]
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -54,6 +57,9 @@ class CandidateSpec(_Strict):
     hashtags: tuple[str, ...] = ()
     parties: tuple[str, ...] = ()
     colours: tuple[str, ...] = ()
+    # Who the candidate is, in the words people use for them ("petahana", "mantan Kadis PU",
+    # "pak jenderal"): posts often name a candidate only this way, so target resolution reads them.
+    roles: tuple[str, ...] = ()
 
     @field_validator("hashtags")
     @classmethod
@@ -98,10 +104,28 @@ class ElectionSpec(_Strict):
     def is_national(self) -> bool:
         return self.level == "presiden" or self.region.strip().lower() in {"indonesia", "nasional", ""}
 
+    def covers(self, region: str | None) -> bool:
+        """Whether an ASN serving in `region` ("Kabupaten Banyukerep, Jawa Tengah") votes in this election:
+        national ones, the region's own, a dapil listing it, and province-wide ones of its province."""
+        if self.is_national:
+            return True
+        if not region:
+            return False
+        here, there = _core(region), _core(self.region)
+        if there and (there in here or here.split(",")[0].strip() in there):
+            return True
+        province = _core(self.province)
+        return bool(province) and there == province and province in here
+
     def in_hot_period(self, day: dt.date, margin_days: int = 3) -> bool:
         """Campaign, quiet period and the days around voting day: when polling tightens."""
         start = self.campaign.start if self.campaign else self.voting_day - dt.timedelta(days=margin_days)
         return start <= day <= self.voting_day + dt.timedelta(days=margin_days)
+
+
+def _core(region: str) -> str:
+    """A region's name without its kind: "Kabupaten Banyukerep" -> "banyukerep"."""
+    return re.sub(r"\b(?:provinsi|kabupaten|kab\.|kota)\s+", "", region.strip().lower())
 
 
 class RegistrySpec(_Strict):

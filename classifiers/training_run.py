@@ -7,6 +7,7 @@ added to the training split only, never to dev/test.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -16,11 +17,12 @@ from sklearn.pipeline import Pipeline
 from classifiers.corpus.load import CorpusRow, TrainingData
 from classifiers.inference import Classifier
 from classifiers.lexical import fit_lexical, load_lexical, save_lexical
-from classifiers.matcher import Marked, mark, target_of
+from classifiers.matcher import mark, target_of
 from classifiers.metrics import classification_report, fit_temperature, flag_scores
 from classifiers.model import LABELS, StanceConfig, StanceModel, load_base, load_version, save_version
 from classifiers.registry import RegistrySpec
 from classifiers.smoothing import activation_ranges, save_ranges
+from classifiers.targets import TargetRanker, fit_ranker, save_ranker
 from classifiers.train import Progress, TrainOptions, fit
 from classifiers.versions import PROMOTION_METRIC, VersionInfo, new_version_dir, promote_if_not_worse
 from classifiers.windows import cue_spans, text_windows, training_windows
@@ -88,23 +90,43 @@ def reader(model: StanceModel, tokenizer: object, config: StanceConfig, name: st
 
 
 def evaluate_rows(model: StanceModel, tokenizer: object, config: StanceConfig, rows: list[CorpusRow],
-                  registry: RegistrySpec, lexical: Pipeline | None = None) -> dict[str, object]:  # fmt: skip
+                  data: TrainingData, lexical: Pipeline | None = None,
+                  targets: TargetRanker | None = None) -> dict[str, object]:  # fmt: skip
     if not rows:
         return {"n": 0}
-    marked = [mark(r.text, registry) for r in rows]
+    marked = [mark(r.text, data.registry, r.region) for r in rows]
     probs = reader(model, tokenizer, config, lexical=lexical).probabilities([m.text for m in marked])
     pred = decide(probs, config.threshold)
     report = classification_report([r.label for r in rows], pred, probs, config.threshold)
-    report["target_accuracy"] = target_accuracy(rows, marked, pred)
+    report.update(target_report(rows, pred, targets, data.world_of))
     report["by_author"] = by_author(rows, pred)
     return report
 
 
-def target_accuracy(rows: list[CorpusRow], marked: list[Marked], pred: list[str]) -> float | None:
-    """Share of correctly flagged posts with a gold target whose named target is that target."""
-    hits = [(r, m) for r, m, p in zip(rows, marked, pred, strict=True) if r.label != "netral" and p != "netral"]
-    with_target = [(r, m) for r, m in hits if r.target]
-    return sum(target_of(m.mentions) == r.target for r, m in with_target) / len(with_target) if with_target else None
+def target_report(rows: list[CorpusRow], pred: list[str], ranker: TargetRanker | None,
+                  world: Callable[[str], RegistrySpec]) -> dict[str, float | None]:  # fmt: skip
+    """On correctly flagged posts with a gold target: the share whose named target is right, with the version's
+    ranker and with the mention rule alone. `world(author)` is the registry the author's posts are read against."""
+    hits = [r for r, p in zip(rows, pred, strict=True) if r.label != "netral" and p != "netral" and r.target]
+    if not hits:
+        return {"target_accuracy": None, "target_accuracy_mentions": None}
+    marked = [mark(r.text, world(r.author), r.region) for r in hits]
+    rule = sum(target_of(m.mentions) == r.target for r, m in zip(hits, marked, strict=True)) / len(hits)
+    if ranker is None:
+        return {"target_accuracy": rule, "target_accuracy_mentions": rule}
+    ranked = sum(ranker.resolve(r.text, m, world(r.author), r.region) == r.target
+                 for r, m in zip(hits, marked, strict=True))  # fmt: skip
+    return {"target_accuracy": ranked / len(hits), "target_accuracy_mentions": rule}
+
+
+def fit_targets(data: TrainingData, seed: int) -> TargetRanker | None:
+    """The target ranker, fitted on the training rows' gold targets (classifiers/targets.py)."""
+    examples = []
+    for r in data.split("train"):
+        if r.label != "netral" and r.target:
+            world = data.world_of(r.author)
+            examples.append((r.text, mark(r.text, world, r.region), world, r.region, r.target))
+    return fit_ranker(examples, seed) if examples else None
 
 
 def by_author(rows: list[CorpusRow], pred: list[str]) -> dict[str, dict[str, float]]:
@@ -121,7 +143,7 @@ def by_author(rows: list[CorpusRow], pred: list[str]) -> dict[str, dict[str, flo
 def training_pieces(rows: list[CorpusRow], registry: RegistrySpec, tokenizer: object,
                     max_length: int) -> tuple[list[str], list[str]]:  # fmt: skip
     """Marked training texts and labels; a long post gives the windows that keep its label true."""
-    marked = [mark(r.text, registry) for r in rows]
+    marked = [mark(r.text, registry, r.region) for r in rows]
     spans = text_windows(tokenizer, [m.text for m in marked], max_length)  # type: ignore[arg-type]
     texts, labels = [], []
     for row, m, windows in zip(rows, marked, spans, strict=True):
@@ -151,11 +173,12 @@ def run_training(models_dir: Path, base: Path, data: TrainingData, *, seed: int 
         train_labels.append(example.label)
     losses = fit(model, tokenizer, train_texts, train_labels, options, progress)
     second = fit_lexical(train_texts, train_labels, seed) if lexical else None
+    targets = fit_targets(data, seed)
     config = StanceConfig(base=str(base.resolve()), num_layers=model.encoder.config.num_hidden_layers,
                           max_length=options.max_length, threshold=0.5 if threshold is None else threshold,
                           extra={"train_layers": options.train_layers, "lexical": lexical})  # fmt: skip
     dev = data.split("dev")
-    dev_marked = [mark(r.text, registry).text for r in dev]
+    dev_marked = [mark(r.text, registry, r.region).text for r in dev]
     dev_probs = reader(model, tokenizer, config).probabilities(dev_marked)
     dev_gold = [LABELS.index(r.label) for r in dev]
     # the transformer's temperature; log-probabilities are logits up to a constant per row, which softmax ignores
@@ -169,11 +192,13 @@ def run_training(models_dir: Path, base: Path, data: TrainingData, *, seed: int 
         "test_split": data.test_split, "with_generated": data.with_generated, "threshold": config.threshold,
     }  # fmt: skip
     for name in sorted({r.split for r in data.rows} - {"train"}):
-        metrics[name] = evaluate_rows(model, tokenizer, config, data.split(name), registry, second)
+        metrics[name] = evaluate_rows(model, tokenizer, config, data.split(name), data, second, targets)
     directory = new_version_dir(models_dir, seed)
     save_version(model, config, directory)
     if second is not None:
         save_lexical(second, directory)
+    if targets is not None:
+        save_ranker(targets, directory)
     save_ranges(activation_ranges(model, tokenizer, train_texts, options.max_length), directory)  # for int8
     (directory / "metrics.json").write_text(json.dumps(metrics, indent=2))
     (directory / "MODEL_CARD.md").write_text(model_card(directory.name, base, config, metrics))
@@ -185,7 +210,7 @@ def run_training(models_dir: Path, base: Path, data: TrainingData, *, seed: int 
 def test_score_of(version_dir: Path, data: TrainingData) -> float | None:
     """A stored version's macro-F1 on `data`'s test split (for the activation gate)."""
     model, tokenizer, config = load_version(version_dir)
-    report = evaluate_rows(model, tokenizer, config, data.split("test"), data.registry, load_lexical(version_dir))
+    report = evaluate_rows(model, tokenizer, config, data.split("test"), data, load_lexical(version_dir))
     value = report.get(PROMOTION_METRIC)
     return float(value) if isinstance(value, int | float) else None
 

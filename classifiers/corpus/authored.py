@@ -20,7 +20,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -51,6 +51,7 @@ class AuthoredPost:
     platform: str
     cues: tuple[str, ...] = ()
     split: str = ""
+    region: str | None = None  # where the author serves as an ASN: see `home_region`
 
     @property
     def words(self) -> int:
@@ -203,8 +204,20 @@ def load_authored(directory: Path = V4_DIR, splits: Iterable[str] = SPLITS) -> t
         report = check_file(posts_path, author_registry, split=author.split)
         if report.errors:
             raise ValueError(f"{posts_path}: {len(report.errors)} invalid lines, first: {report.errors[0]}")
-        posts.extend(report.posts)
+        home = home_region(author_registry)
+        posts.extend(replace(p, region=home) for p in report.posts)
     return posts, registry
+
+
+def home_region(registry: RegistrySpec) -> str | None:
+    """Where an author serves, in their invented world: the most local of their elections' regions, with its
+    province ("Kabupaten Banyukerep, Jawa Tengah"). Scoring reads posts against the ASN's region, as in
+    production, where each ASN's region is in the registry."""
+    local = [e for e in registry.elections if not e.is_national]
+    rank = {"bupati": 0, "walikota": 0, "legislatif": 1, "gubernur": 2}
+    for e in sorted(local, key=lambda e: (rank.get(e.level, 3), "dapil" in e.region.lower())):
+        return f"{e.region}, {e.province}" if e.province and e.province not in e.region else e.region
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:

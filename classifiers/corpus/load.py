@@ -7,7 +7,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from classifiers.model import LABELS
@@ -30,6 +31,7 @@ class CorpusRow:
     post_kind: str = "post"
     author: str = ""
     cues: tuple[str, ...] = ()
+    region: str | None = None  # the writer's region as an ASN, when known
 
 
 def load_corpus(path: Path = DEFAULT_CORPUS) -> list[CorpusRow]:
@@ -61,9 +63,26 @@ class TrainingData:
     registry: RegistrySpec
     test_split: str  # which frozen test split `test` is: versions are compared only on the same one
     with_generated: bool = False  # the generated corpus's rows are part of train
+    # Each author invented their own presidential election; in a deployment there is one. An author's
+    # world is every regional election of every author, but only their own national ones.
+    own_national: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def split(self, name: str) -> list[CorpusRow]:
         return [r for r in self.rows if r.split == name]
+
+    def world_of(self, author: str) -> RegistrySpec:
+        """The registry as a deployment in the author's country would hold it."""
+        if author not in self.own_national:
+            return self.registry
+        return _world(self.registry, self.own_national[author])
+
+
+@lru_cache(maxsize=64)
+def _world(registry: RegistrySpec, own_national: frozenset[str]) -> RegistrySpec:
+    return RegistrySpec(
+        parties=registry.parties,
+        elections=tuple(e for e in registry.elections if not e.is_national or e.id in own_national),
+    )
 
 
 def generated_data(path: Path = DEFAULT_CORPUS, elections: Path = DEFAULT_ELECTIONS) -> TrainingData:
@@ -77,9 +96,15 @@ def bundled_data(*, with_generated: bool = False, directory: Path | None = None)
     from classifiers.corpus.authored import V4_DIR, load_authored
 
     posts, registry = load_authored(directory or V4_DIR)
+    national = {e.id for e in registry.elections if e.is_national}
+    own_national = {
+        author: frozenset(p.election_id for p in posts if p.author == author and p.election_id in national)
+        for author in {p.author for p in posts}
+    }
     rows = [
         CorpusRow(id=p.id, text=p.text, label=p.label, split=p.split, kind=p.kind, election_id=p.election_id,
-                  target=p.target, post_kind=p.post_kind, author=p.author, cues=p.cues)
+                  target=p.target, post_kind=p.post_kind, author=p.author, cues=p.cues,
+                  region=p.region)
         for p in posts
     ]  # fmt: skip
     if with_generated:
@@ -91,4 +116,4 @@ def bundled_data(*, with_generated: bool = False, directory: Path | None = None)
             if r.split in renamed
         ]
         registry = registry.merged(generated.registry)
-    return TrainingData(rows, registry, AUTHORED_TEST, with_generated)
+    return TrainingData(rows, registry, AUTHORED_TEST, with_generated, own_national)

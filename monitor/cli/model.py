@@ -206,7 +206,8 @@ def print_report(report: dict) -> None:  # type: ignore[type-arg]
             for gold, row in model["confusion"].items():
                 confusion.add_row(gold, *(str(v) for v in row.values()))
             console.print(confusion)
-            notes = [f"target right on {_figure(model.get('target_accuracy'))} of true flags"]
+            notes = [f"target right on {_figure(model.get('target_accuracy'))} of true flags "
+                     f"(registry mentions alone {_figure(model.get('target_accuracy_mentions'))})"]  # fmt: skip
             if "span_cue_overlap" in model:
                 o = model["span_cue_overlap"]
                 notes.append(f"a span overlaps a gold cue on {_figure(o['any_span'])} of {o['flagged']} flagged posts "
