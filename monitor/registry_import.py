@@ -7,7 +7,6 @@ again changes nothing. Blank optional cells never erase what is already stored.
 from __future__ import annotations
 
 import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +14,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from monitor.csv_records import delimiter_of, records
 from monitor.db import session_scope
 from monitor.models import Account, Agency, Asn, AsnStatus, utcnow
 from monitor.registry_rows import ALL_COLUMNS, REQUIRED_COLUMNS, RegistryRow, RowProblem, validate_row
+from monitor.text_input import TextDecodeError, decode_text
 
 
 class RegistryFileError(ValueError):
@@ -31,7 +32,10 @@ class RejectedRow:
     problems: list[RowProblem]
 
     def message(self) -> str:
-        parts = [f"{p.column}{f' {p.value!r}' if p.value else ''}: {p.reason}" for p in self.problems]
+        parts = [
+            f"{p.column}{f' {p.value!r}' if p.value else ''}: {p.reason}" if p.column else p.reason
+            for p in self.problems
+        ]
         return f"row {self.line}: " + "; ".join(parts)
 
 
@@ -55,18 +59,18 @@ class ImportReport:
                 writer.writerow({"row": rej.line, **rej.raw, "error": rej.message()})
 
 
-def read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
-    """Parse CSV text (comma, semicolon or tab; BOM tolerated). Returns (line, row) pairs and unknown columns."""
+def read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[str], list[RejectedRow]]:
+    """Parse CSV text by RFC 4180 (comma, semicolon or tab; BOM tolerated). Returns (line, row) pairs, the
+    unknown columns, and the rows that could not be read (broken quoting, more cells than the header)."""
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise RegistryFileError("the file is empty")
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
+    first_line = text.splitlines()[0]
+    found = records(text, delimiter_of(first_line))
+    head = next(found)
+    if head.error:
+        raise RegistryFileError(f"the header (line 1) cannot be read: {head.error}")
+    header = [h.strip().lower() for h in head.fields]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise RegistryFileError(
@@ -74,19 +78,25 @@ def read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
             f"{', '.join(REQUIRED_COLUMNS)} (found: {', '.join(header) or 'nothing'})"
         )
     unknown = [h for h in header if h and h not in ALL_COLUMNS]
-    rows = []
-    for raw in reader:
-        # reader.line_num is the physical line the row ended on; header is line 1.
-        clean = {k: v if isinstance(v, str) else "" for k, v in raw.items() if k}
-        if not any(v.strip() for v in clean.values()):
-            continue  # blank line
-        rows.append((reader.line_num, clean))
-    return rows, unknown
+    rows, unreadable = [], []
+    for record in found:
+        raw = {k: v for k, v in zip(header, record.fields, strict=False) if k}  # short rows: the rest blank
+        if record.error:
+            column = header[record.bad_field - 1] if record.bad_field <= len(header) else ""
+            unreadable.append(
+                RejectedRow(record.line, raw, [RowProblem(column or f"cell {record.bad_field}", "", record.error)])
+            )
+        elif len(record.fields) > len(header):
+            why = f"{len(record.fields)} cells, but the header names {len(header)} columns"
+            unreadable.append(RejectedRow(record.line, raw, [RowProblem("", "", why)]))
+        elif any(v.strip() for v in raw.values()):  # else a blank line
+            rows.append((record.line, raw))
+    return rows, unknown, unreadable
 
 
 def import_registry_text(engine: Engine, text: str) -> ImportReport:
-    rows, unknown = read_rows(text)
-    report = ImportReport(unknown_columns=unknown)
+    rows, unknown, unreadable = read_rows(text)
+    report = ImportReport(unknown_columns=unknown, rejected=unreadable)
     valid: list[tuple[RegistryRow, dict[str, str]]] = []
     for line, raw in rows:
         result = validate_row(line, raw)
@@ -101,14 +111,21 @@ def import_registry_text(engine: Engine, text: str) -> ImportReport:
     return report
 
 
+def import_registry_bytes(engine: Engine, data: bytes) -> ImportReport:
+    """A registry file as uploaded or read from disk: the command line and the page both come here."""
+    try:
+        text = decode_text(data, legacy=True)  # Windows-1252: old Excel exports
+    except TextDecodeError as exc:
+        raise RegistryFileError(str(exc)) from exc
+    return import_registry_text(engine, text)
+
+
 def import_registry_csv(engine: Engine, path: Path) -> ImportReport:
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        text = path.read_text(encoding="cp1252")  # old Excel exports
+        data = path.read_bytes()
     except OSError as exc:
         raise RegistryFileError(f"{path}: cannot read: {exc.strerror}") from exc
-    return import_registry_text(engine, text)
+    return import_registry_bytes(engine, data)
 
 
 class _Upserter:

@@ -42,6 +42,20 @@ _HANDLE_RULES: dict[str, tuple[re.Pattern[str], str]] = {
 }
 PLATFORMS = tuple(sorted(_HANDLE_RULES))
 STATUSES = ("active", "inactive")
+MAX_CELL = 2000  # characters: longer than any name, unit or feed URL; a bigger cell is a broken file
+
+
+def _unstorable(raw: dict[str, str]) -> list[RowProblem]:
+    """Cells no column should hold: a NUL character (PostgreSQL refuses it, which aborted the whole file
+    there), or a huge cell. Checked first, and alone: such a value is not echoed into messages."""
+    problems = []
+    for col in ALL_COLUMNS:
+        value = raw.get(col) or ""
+        if "\x00" in value:
+            problems.append(RowProblem(col, "", "contains a NUL character (\\x00)"))
+        elif len(value) > MAX_CELL:
+            problems.append(RowProblem(col, "", f"is longer than {MAX_CELL} characters ({len(value)})"))
+    return problems
 
 
 @dataclass(frozen=True)
@@ -81,6 +95,8 @@ def normalise_handle(platform: str, handle: str) -> str:
 
 def validate_row(line: int, raw: dict[str, str]) -> RegistryRow | list[RowProblem]:
     """Return the normalised row, or every problem found in it."""
+    if unstorable := _unstorable(raw):
+        return unstorable
     cell = {col: (raw.get(col) or "").strip() for col in ALL_COLUMNS}
     problems: list[RowProblem] = []
     for col in REQUIRED_COLUMNS:

@@ -12,7 +12,8 @@ from monitor.auth import UserError, create_user, disable_user, enable_user, list
 from monitor.cases import Viewer
 from monitor.elections import import_elections
 from monitor.models import Agency, User
-from monitor.registry_import import RegistryFileError, import_registry_text
+from monitor.registry_import import RegistryFileError, import_registry_bytes
+from monitor.text_input import decode_text
 from review_ui.deps import admin_only, db
 from review_ui.i18n import translate
 from review_ui.render import flash, lang_of, page
@@ -93,14 +94,12 @@ def import_form(request: Request, v: Viewer = Depends(admin_only)) -> Response:
     return page(request, "admin_import.html", {"viewer": v, "result": None})
 
 
-async def _read_text(upload: UploadFile) -> str:
+async def _read_bytes(upload: UploadFile) -> bytes:
+    """The upload's bytes; the importers decode them as they decode a file given on the command line."""
     data = await upload.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise ValueError(f"file is larger than {MAX_UPLOAD // (1024 * 1024)} MB")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError("file is not UTF-8 text") from exc
+    return data
 
 
 @router.post("/import/registry", response_class=HTMLResponse)
@@ -109,7 +108,7 @@ async def import_registry(request: Request, file: UploadFile = File(...), v: Vie
     result: dict[str, object] = {"kind": "registry", "filename": file.filename}
     status = 200
     try:
-        report = import_registry_text(engine, await _read_text(file))
+        report = import_registry_bytes(engine, await _read_bytes(file))
     except (ValueError, RegistryFileError) as exc:
         result["error"] = str(exc)
         status = 400
@@ -141,7 +140,7 @@ async def import_election_yaml(
     result: dict[str, object] = {"kind": "elections", "filename": file.filename}
     status = 200
     try:
-        spec = parse_registry(await _read_text(file), source=file.filename or "upload")
+        spec = parse_registry(decode_text(await _read_bytes(file)), source=file.filename or "upload")
         report = import_elections(session, spec)
         record(
             session,
