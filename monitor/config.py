@@ -10,10 +10,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "netra-development-secret-change-me"
+MIN_SECRET_BYTES = 32  # production refuses shorter secret keys (and metrics tokens)
 
 
 class HtmlSourceSettings(BaseModel):
@@ -128,6 +129,9 @@ class SchedulerSettings(BaseModel):
     leader_retry_s: float = Field(default=5.0, gt=0)  # a standby tries to become leader this often
     local_workers: int = Field(default=4, ge=1)  # threads of the in-process worker pool (runner "local")
     metrics_port: int = Field(default=9464, ge=0, le=65535)  # /healthz and /metrics of `netra run`; 0: off
+    # Loopback by default: /metrics counts cases. Another address (a container, a scraper elsewhere) wants
+    # NETRA_METRICS_TOKEN too.
+    metrics_host: str = "127.0.0.1"
 
 
 class FlagSettings(BaseModel):
@@ -155,6 +159,9 @@ class Settings(BaseSettings):
     database_url: str | None = None
     base_url: str = "http://127.0.0.1:8000"
     secret_key: str = DEV_SECRET
+    # A bearer token for /metrics (the review page's, and `netra run`'s when set); unset, the review page's
+    # /metrics needs a logged-in admin or auditor.
+    metrics_token: str | None = None
     log_json: bool = False
     log_level: str = "INFO"
     retention_days: int = 90
@@ -169,10 +176,25 @@ class Settings(BaseSettings):
     flagging: FlagSettings = Field(default_factory=FlagSettings)
     celery: CelerySettings = Field(default_factory=CelerySettings)
 
+    @field_validator("metrics_token")
+    @classmethod
+    def _blank_token_is_unset(cls, value: str | None) -> str | None:
+        return value or None  # NETRA_METRICS_TOKEN= (empty, as docker-compose passes it when unset)
+
     @model_validator(mode="after")
-    def _refuse_placeholder_secret(self) -> Settings:
-        if self.environment == "production" and self.secret_key == DEV_SECRET:
+    def _refuse_weak_secrets(self) -> Settings:
+        if self.environment != "production":
+            return self
+        if self.secret_key == DEV_SECRET:
             raise ValueError("NETRA_SECRET_KEY must be set to a random value in production")
+        # It signs session cookies: a short key can be guessed offline from one cookie.
+        for name, value in (("NETRA_SECRET_KEY", self.secret_key), ("NETRA_METRICS_TOKEN", self.metrics_token)):
+            if value is not None and len(value.encode()) < MIN_SECRET_BYTES:
+                raise ValueError(
+                    f"{name} terlalu pendek untuk produksi: {len(value.encode())} byte, minimal {MIN_SECRET_BYTES} "
+                    f"({name} is too short for production: {len(value.encode())} bytes, at least {MIN_SECRET_BYTES}; "
+                    "e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+                )
         return self
 
     @property

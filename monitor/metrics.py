@@ -6,10 +6,13 @@ read from the database when scraped, so any process reports the same backlog, la
 
 from __future__ import annotations
 
+import hmac
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, generate_latest
 from sqlalchemy import Engine, func, text
@@ -24,8 +27,10 @@ __all__ = [
     "POSTS_COLLECTED",
     "POSTS_SCORED",
     "REGISTRY",
+    "bearer_matches",
     "metrics_router",
     "refresh_gauges",
+    "require_bearer",
 ]
 
 log = logging.getLogger(__name__)
@@ -81,11 +86,30 @@ def database_ok(engine: Engine) -> tuple[bool, str]:
         return False, f"{type(exc).__name__}: {exc}".splitlines()[0]
 
 
-def metrics_router(engine: Engine, broker_queue_length: object = None, *, health: bool = True) -> APIRouter:
+def bearer_matches(authorization: str | None, token: str) -> bool:
+    """`Authorization: Bearer <token>` with this token (compared in constant time)."""
+    scheme, _, value = (authorization or "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), token.encode())
+
+
+def require_bearer(token: str) -> Callable[[Request], None]:
+    """A dependency that answers 401 unless the request carries this bearer token."""
+
+    def check(request: Request) -> None:
+        if not bearer_matches(request.headers.get("authorization"), token):
+            raise HTTPException(401, "bearer token required", headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
+
+    return check
+
+
+def metrics_router(
+    engine: Engine, broker_queue_length: object = None, *, health: bool = True, guard: Callable[..., Any] | None = None
+) -> APIRouter:
     """`/healthz` (200 when the database answers, else 503) and `/metrics` (Prometheus text).
 
     `broker_queue_length`: optional callable returning the Celery queue length (runner "celery").
-    `health=False` leaves `/healthz` to an app that has its own.
+    `health=False` leaves `/healthz` to an app that has its own. `guard`: a dependency that decides who may
+    read `/metrics` (it counts cases); `/healthz` tells nothing but "up", so it stays open.
     """
     router = APIRouter()
 
@@ -96,7 +120,7 @@ def metrics_router(engine: Engine, broker_queue_length: object = None, *, health
             ok, detail = database_ok(engine)
             return JSONResponse({"status": "ok" if ok else "error", "database": detail}, status_code=200 if ok else 503)
 
-    @router.get("/metrics", include_in_schema=False)
+    @router.get("/metrics", include_in_schema=False, dependencies=[Depends(guard)] if guard else [])
     def metrics() -> Response:
         try:
             length = broker_queue_length() if callable(broker_queue_length) else None

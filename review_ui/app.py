@@ -18,6 +18,7 @@ from monitor.config import Settings, get_settings
 from monitor.db import autocommit_reads, get_engine
 from monitor.metrics import metrics_router
 from review_ui.deps import LoginRequired
+from review_ui.metrics_access import metrics_reader
 from review_ui.render import page
 from review_ui.routes import actions, admin, api, audit, auth, case, dashboard, queue
 from review_ui.security import LoginThrottle, SecurityHeaders
@@ -99,5 +100,6 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     for module in (auth, queue, case, actions, dashboard, audit, admin, api):
         app.include_router(module.router)
-    app.include_router(metrics_router(app.state.engine, health=False))  # /metrics (/healthz is in routes/auth)
+    # /metrics counts cases: a bearer token or an admin's session (/healthz is in routes/auth, open)
+    app.include_router(metrics_router(app.state.engine, health=False, guard=metrics_reader))
     return app

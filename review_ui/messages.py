@@ -179,6 +179,10 @@ ID: dict[str, str] = {
     "not_found": "Halaman atau kasus tidak ditemukan.",
     "forbidden": "Anda tidak berwenang membuka halaman ini.",
     "saved": "Tersimpan.",
+    "metrics_login": "Metrik hanya untuk admin dan auditor yang masuk, atau pengumpul metrik yang mengirim "
+    "NETRA_METRICS_TOKEN sebagai bearer token.",
+    "metrics_bad_token": "Bearer token untuk metrik tidak valid.",
+    "metrics_forbidden": "Metrik hanya untuk admin dan auditor.",
     "api_title": "Dokumentasi API",
     "bulk_done": "{n} kasus ditolak; {m} dilewati (tidak terlihat atau tidak lagi terbuka).",
     "action_done": "Tindakan tercatat. Status: {status}.",
@@ -367,6 +371,10 @@ EN: dict[str, str] = {
     "not_found": "Page or case not found.",
     "forbidden": "You are not allowed to open this page.",
     "saved": "Saved.",
+    "metrics_login": "Metrics are for logged-in admins and auditors, or a scraper sending NETRA_METRICS_TOKEN as a "
+    "bearer token.",
+    "metrics_bad_token": "Invalid bearer token for metrics.",
+    "metrics_forbidden": "Metrics are for admins and auditors.",
     "api_title": "API documentation",
     "bulk_done": "{n} cases dismissed; {m} skipped (not visible or no longer open).",
     "action_done": "Action recorded. Status: {status}.",

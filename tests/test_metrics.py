@@ -45,7 +45,8 @@ def test_healthz_is_503_when_the_database_is_unreachable() -> None:
 
 
 def test_review_web_app_serves_metrics(sqlite_engine: Engine) -> None:
-    client = TestClient(create_app(Settings(_env_file=None), sqlite_engine))
-    response = client.get("/metrics")
+    client = TestClient(create_app(Settings(_env_file=None, metrics_token="t" * 32), sqlite_engine))
+    assert client.get("/metrics").status_code == 401  # who may read them: tests/test_metrics_access.py
+    response = client.get("/metrics", headers={"Authorization": "Bearer " + "t" * 32})
     assert response.status_code == 200 and "netra_unscored_posts 0.0" in response.text
     assert client.get("/healthz").status_code == 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from pydantic import ValidationError
 
 from monitor.cli import audit as audit_cli
 from monitor.cli import cases as cases_cli
@@ -15,6 +16,8 @@ from monitor.cli import model as model_cli
 from monitor.cli import registry as registry_cli
 from monitor.cli import serve as serve_cli
 from monitor.cli import users as users_cli
+from monitor.cli._common import err_console
+from monitor.config import get_settings
 
 app = typer.Typer(
     name="netra",
@@ -40,4 +43,12 @@ app.command("serve")(serve_cli.serve)
 
 
 def main() -> None:
+    try:
+        get_settings()  # a bad setting is named here, not as a traceback (whose locals could show a secret)
+    except ValidationError as exc:
+        err_console.print("[red]Konfigurasi tidak valid (invalid configuration):[/red]")
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"]) or "NETRA_*"
+            err_console.print(f"  {where}: {error['msg']}", markup=False, highlight=False)
+        raise SystemExit(2) from None
     app()

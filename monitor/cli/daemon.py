@@ -20,16 +20,23 @@ from monitor.cli._common import console, ready_engine, settings
 log = logging.getLogger("monitor.cli.daemon")
 
 
-def _serve_health(engine: Any, port: int, queue_length: Any = None) -> Any:
-    """/healthz and /metrics on a small port, in a thread; returns the uvicorn server (set should_exit)."""
+def _serve_health(
+    engine: Any, port: int, queue_length: Any = None, *, host: str = "127.0.0.1", token: str | None = None
+) -> Any:
+    """/healthz and /metrics on a small port, in a thread; returns the uvicorn server (set should_exit).
+
+    Loopback unless told otherwise: /metrics counts cases. With `token`, /metrics wants it as a bearer token.
+    """
     import uvicorn
     from fastapi import FastAPI
 
-    from monitor.metrics import metrics_router
+    from monitor.metrics import metrics_router, require_bearer
 
+    if host not in ("127.0.0.1", "::1", "localhost") and token is None:
+        log.warning("metrics served beyond loopback without NETRA_METRICS_TOKEN", extra={"host": host, "port": port})
     api = FastAPI(title="netra run", docs_url=None, redoc_url=None, openapi_url=None)
-    api.include_router(metrics_router(engine, queue_length))
-    server = uvicorn.Server(uvicorn.Config(api, host="0.0.0.0", port=port, log_level="warning", access_log=False))
+    api.include_router(metrics_router(engine, queue_length, guard=require_bearer(token) if token else None))
+    server = uvicorn.Server(uvicorn.Config(api, host=host, port=port, log_level="warning", access_log=False))
     threading.Thread(target=server.run, name="netra-metrics", daemon=True).start()
     return server
 
@@ -37,6 +44,9 @@ def _serve_health(engine: Any, port: int, queue_length: Any = None) -> Any:
 def run(
     metrics_port: int = typer.Option(
         None, help="Port for /healthz and /metrics (default: NETRA_SCHEDULER__METRICS_PORT; 0 turns it off)."
+    ),
+    metrics_host: str | None = typer.Option(
+        None, help="Address for /healthz and /metrics (default: NETRA_SCHEDULER__METRICS_HOST, 127.0.0.1)."
     ),
 ) -> None:
     """Run the scheduler: collect, score, open cases, send digests, purge, until SIGTERM/Ctrl-C.
@@ -66,7 +76,8 @@ def run(
     server = None
     if port:
         queue_length = runner.queue_length if isinstance(runner, CeleryRunner) else None
-        server = _serve_health(engine, port, queue_length)
+        host = metrics_host or cfg.scheduler.metrics_host
+        server = _serve_health(engine, port, queue_length, host=host, token=cfg.metrics_token)
     log.info("netra run started", extra={"runner": cfg.runner, "metrics_port": port, "pid": os.getpid()})
     try:
         daemon.run(stop)
