@@ -125,17 +125,18 @@ def import_zeeschuimer(engine: Engine, path: Path) -> ImportReport:
             (a.platform, a.handle.lower()): a.id
             for a in session.exec(select(Account).where(Account.platform.in_(("instagram", "tiktok", "x"))))  # type: ignore[attr-defined]
         }
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
+    with path.open("rb") as handle:  # decoded line by line: one line that is not UTF-8 is that line's error
+        for number, data in enumerate(handle, start=1):
+            if not data.strip():
                 continue
             report.lines += 1
             try:
+                line = zeeschuimer.decode_line(data)
                 item = zeeschuimer.parse_line(line)
                 if zeeschuimer.platform_of(item) is None:
                     report.unsupported += 1
                     continue
-                post = zeeschuimer.to_post(item, raw=line.rstrip("\n"))
+                post = zeeschuimer.to_post(item, raw=line.rstrip("\r\n"))
             except BadPayload as exc:
                 report.rejected.append((number, str(exc)))
                 continue

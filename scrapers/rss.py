@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import html
 from datetime import UTC, datetime
 from typing import Any
 from xml.sax import SAXException
@@ -16,8 +17,12 @@ from scrapers.base import AccountRef, BadPayload, FetchResult, NotFound, Scraped
 from scrapers.http import PoliteClient, conditional_headers, validators
 
 
-def _plain(html: str) -> str:
-    return BeautifulSoup(html or "", "lxml").get_text(" ").strip() if "<" in (html or "") else (html or "").strip()
+def _plain(text: str) -> str:
+    """Feed text is HTML: tags dropped and entities decoded (`&quot;` is a quote) whether or not it holds
+    a tag; BeautifulSoup only where there is one to drop (it costs far more than unescaping)."""
+    if "<" in (text or ""):
+        return BeautifulSoup(text, "lxml").get_text(" ").strip()
+    return html.unescape(text or "").strip()
 
 
 def _when(entry: Any) -> datetime | None:

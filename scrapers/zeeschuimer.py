@@ -12,6 +12,17 @@ from scrapers.base import BadPayload, ScrapedPost, parse_time
 PLATFORMS = {"instagram.com": "instagram", "tiktok.com": "tiktok", "twitter.com": "x", "x.com": "x"}
 
 
+def decode_line(data: bytes) -> str:
+    """One line of an export as text. NDJSON is UTF-8 (JSON's only encoding between systems, RFC 8259);
+    a line that is not (an editor saved it as Windows-1252, say) is that line's BadPayload, not the file's."""
+    try:
+        return data.decode("utf-8-sig")  # -sig: a byte-order mark an editor put before the first line
+    except UnicodeDecodeError as exc:
+        raise BadPayload(
+            f"not UTF-8 text (column {exc.start + 1}: byte 0x{data[exc.start]:02x}); Zeeschuimer writes UTF-8"
+        ) from exc
+
+
 def parse_line(line: str) -> dict[str, Any]:
     """One NDJSON line to an item; BadPayload says what is wrong with it."""
     try:

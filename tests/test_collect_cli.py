@@ -109,3 +109,22 @@ def test_collect_names_odd_items_with_the_errors(configured: Engine, server: Loo
     assert "3 new" in result.output
     said = " ".join(result.output.split())  # the terminal wraps long lines
     assert re.search(r"bluesky ganjil\.bsky\.social: odd item post at://\S+: NUL characters removed from text", said)
+
+
+def test_import_zeeschuimer_names_a_line_that_is_not_utf8(configured: Engine, tmp_path: Path) -> None:
+    with session_scope(configured) as session:
+        asn = make_asn(session)
+        make_account(session, asn, platform="instagram", handle="budi.asn")
+        make_account(session, asn, platform="tiktok", handle="siti_asn")
+    lines = (FIXTURES / "zeeschuimer/export.ndjson").read_bytes().splitlines(keepends=True)
+    item = json.loads(lines[2])
+    item["data"]["desc"] = "Dukung Pak Dé!"
+    lines[2] = json.dumps(item, ensure_ascii=False).encode("cp1252") + b"\r\n"  # an editor saved it so
+    export = tmp_path / "export.ndjson"
+    export.write_bytes(b"".join(lines))
+    result = runner.invoke(app, ["import-zeeschuimer", str(export)])
+    assert result.exit_code == 0 and result.exception is None, result.output
+    said = " ".join(result.output.split())
+    assert re.search(r"line 3 rejected: not UTF-8 text \(column \d+: byte 0xe9\)", said), said
+    with Session(configured) as session:
+        assert {p.platform_post_id for p in session.exec(select(Post))} == {"3500000000000000001"}

@@ -1,6 +1,6 @@
-"""Registry CSV files as people really send them, taken alike by `netra registry import` and the admin page:
-RFC 4180 quoting, UTF-8/UTF-16 byte-order marks, old Windows-1252 exports, huge fields, NUL characters.
-Each bad row gets its own error; good rows land."""
+"""Registry files as people really send them, taken alike by `netra registry import` / `netra elections
+import` and the admin page's uploads: RFC 4180 quoting, UTF-8/UTF-16 byte-order marks, old Windows-1252
+exports, huge fields, NUL characters. Each bad row gets its own error; good rows land."""
 
 from __future__ import annotations
 
@@ -18,13 +18,14 @@ from typer.testing import CliRunner
 
 from monitor.cli import app
 from monitor.config import get_settings
-from monitor.models import Asn
+from monitor.models import Asn, Candidate
 from monitor.registry_import import import_registry_bytes, read_rows
 from monitor.text_input import TextDecodeError, decode_text
 from tests.conftest import sqlite_url
 from tests.utils.registry_csv import registry_rows
 from tests.utils.review import csrf_of, login, make_client, seed_world
 
+DEMO_ELECTIONS = Path(__file__).resolve().parents[1] / "demo" / "elections.yaml"
 COLUMNS = ["agency_code", "agency_name", "nip", "name", "unit", "position"]
 
 
@@ -35,21 +36,22 @@ class Imported:
 
 
 Upload = Callable[[bytes], Imported]
+Importer = Callable[[str, bytes], Imported]  # ("registry" or "elections", the file's bytes)
 
 
 @pytest.fixture(params=["cli", "page"])
-def upload(
+def importer(
     request: pytest.FixtureRequest, sqlite_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Upload]:
+) -> Iterator[Importer]:
     """The same bytes through the command line or through the admin page's upload."""
     if request.param == "cli":
         monkeypatch.setenv("NETRA_DATABASE_URL", sqlite_url(tmp_path))
         get_settings.cache_clear()
 
-        def by_cli(data: bytes) -> Imported:
-            path = tmp_path / "registry.csv"
+        def by_cli(kind: str, data: bytes) -> Imported:
+            path = tmp_path / f"{kind}.in"
             path.write_bytes(data)
-            result = CliRunner().invoke(app, ["registry", "import", str(path)])
+            result = CliRunner().invoke(app, [kind, "import", str(path)])
             return Imported(result.exit_code == 0 and result.exception is None, " ".join(result.output.split()))
 
         yield by_cli
@@ -59,15 +61,16 @@ def upload(
     client = login(make_client(sqlite_engine), world.emails["admin"])
     token = csrf_of(client, "/admin/import")
 
-    def by_page(data: bytes) -> Imported:
-        response = client.post(
-            "/admin/import/registry",
-            data={"csrf_token": token},
-            files={"file": ("registry.csv", data, "text/csv")},
-        )
+    def by_page(kind: str, data: bytes) -> Imported:
+        response = client.post(f"/admin/import/{kind}", data={"csrf_token": token}, files={"file": ("f", data)})
         return Imported(response.status_code == 200, html.unescape(response.text))
 
     yield by_page
+
+
+@pytest.fixture
+def upload(importer: Importer) -> Upload:
+    return lambda data: importer("registry", data)
 
 
 def _rows(*names: str, **cells: str) -> list[dict[str, str]]:
@@ -163,3 +166,15 @@ def test_utf16_without_a_byte_order_mark_is_recognised() -> None:
     assert decode_text(text.encode("utf-16-le")) == text == decode_text(text.encode("utf-16-be"))
     with pytest.raises(TextDecodeError, match=r"not UTF-8 or UTF-16 text \(line 2, column 5: byte 0xe9\)"):
         decode_text("nip\nAndr\xe9".encode("cp1252"))  # without legacy=True only Unicode is read
+
+
+def test_election_yaml_in_utf16_is_read_and_in_no_unicode_encoding_refused_clearly(
+    importer: Importer, sqlite_engine: Engine
+) -> None:
+    text = DEMO_ELECTIONS.read_text(encoding="utf-8").replace("Rahmat Hidayat", "Rahmat Hidayat Dé", 1)
+    got = importer("elections", text.encode("utf-16"))
+    assert got.ok, got.said
+    with Session(sqlite_engine) as session:
+        assert "Rahmat Hidayat Dé" in str(session.exec(select(Candidate.names)).all())
+    refused = importer("elections", text.encode("cp1252"))  # no traceback: what is wrong, and where
+    assert not refused.ok and "the file is not UTF-8 or UTF-16 text (line 18, column 33: byte 0xe9)" in refused.said

@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from classifiers.registry import RegistryError, load_registry
+from classifiers.registry import RegistryError, parse_registry
 from monitor.cli._common import console, err_console, ready_engine
 from monitor.db import session_scope
 from monitor.elections import import_elections
 from monitor.registry_import import RegistryFileError, import_registry_csv
+from monitor.text_input import TextDecodeError, decode_text
 
 registry_app = typer.Typer(help="The ASN registry: agencies, civil servants and their accounts.", no_args_is_help=True)
 elections_app = typer.Typer(help="The election registry: elections, candidates, parties.", no_args_is_help=True)
@@ -56,9 +58,14 @@ def elections_import(
 ) -> None:
     """Import elections, candidates and parties from YAML (idempotent)."""
     try:
-        spec = load_registry(file)
-    except RegistryError as exc:
-        err_console.print(f"[red]Cannot import:[/red] {exc}", highlight=False)
+        # Decoded as the admin page decodes an upload: UTF-8, or UTF-16 with its byte-order mark.
+        spec = parse_registry(decode_text(file.read_bytes()), source=str(file))
+    except OSError as exc:
+        err_console.print(f"[red]Cannot import:[/red] {file}: cannot read: {exc.strerror}", highlight=False)
+        raise typer.Exit(2) from exc
+    except (RegistryError, TextDecodeError) as exc:
+        where = f"{file}: " if isinstance(exc, TextDecodeError) else ""  # a RegistryError names the file itself
+        err_console.print(f"[red]Cannot import:[/red] {where}{escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from exc
     with session_scope(ready_engine()) as session:
         report = import_elections(session, spec)
