@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from monitor.audit import record
 from monitor.models import Agency, Role, User
+from monitor.sessions import revoke_user_sessions
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
@@ -129,7 +130,9 @@ def disable_user(session: Session, email: str, *, actor: str = "system") -> User
     user = _require(session, email)
     user.active = False
     session.add(user)
-    record(session, actor, "user.disable", "user", str(user.id), {"email": user.email})
+    assert user.id is not None
+    ended = revoke_user_sessions(session, user.id)  # enabling the user again must not revive them
+    record(session, actor, "user.disable", "user", str(user.id), {"email": user.email, "sessions_ended": ended})
     return user
 
 
@@ -146,7 +149,9 @@ def reset_password(session: Session, email: str, password: str, *, actor: str = 
     user = _require(session, email)
     user.password_hash = hash_password(password)
     session.add(user)
-    record(session, actor, "user.reset_password", "user", str(user.id), {"email": user.email})
+    assert user.id is not None
+    ended = revoke_user_sessions(session, user.id)
+    record(session, actor, "user.reset_password", "user", str(user.id), {"email": user.email, "sessions_ended": ended})
     return user
 
 

@@ -17,6 +17,7 @@ from monitor.cases import CaseNotFound, CountCache
 from monitor.config import Settings, get_settings
 from monitor.db import autocommit_reads, get_engine
 from monitor.metrics import metrics_router
+from monitor.sessions import SESSION_TTL_S
 from review_ui.deps import LoginRequired
 from review_ui.metrics_access import metrics_reader
 from review_ui.render import page
@@ -24,7 +25,7 @@ from review_ui.routes import actions, admin, api, audit, auth, case, dashboard, 
 from review_ui.security import LoginThrottle, SecurityHeaders
 
 SESSION_COOKIE = "netra_session"
-SESSION_MAX_AGE_S = 8 * 3600  # one working day
+SESSION_MAX_AGE_S = SESSION_TTL_S  # one working day; the server-side session ends then too
 
 
 def _is_api(request: Request) -> bool:

@@ -8,6 +8,7 @@ from monitor.models.evidence import ForwardedPack
 from monitor.models.ops import CollectionRun, DigestDelivery
 from monitor.models.posts import Post, PostKind, PostVersion, Score
 from monitor.models.registry import Account, Agency, Asn, AsnStatus, CollectStatus, Verification
+from monitor.models.sessions import LoginSession
 from monitor.models.users import Role, User
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "Election",
     "ElectionLevel",
     "ForwardedPack",
+    "LoginSession",
     "Party",
     "Post",
     "PostKind",

@@ -10,6 +10,8 @@ from sqlmodel import Session
 
 from monitor.audit import record
 from monitor.auth import authenticate, password_fingerprint
+from monitor.models import User
+from monitor.sessions import open_session, revoke_session
 from review_ui.deps import client_ip, db
 from review_ui.i18n import translate
 from review_ui.render import lang_of, page
@@ -63,15 +65,24 @@ def login(
         message = translate(lang, "login_failed")
         return page(request, "login.html", {"next": _safe_next(next), "error": message, "email": email}, 401)
     throttle.success(email, ip)
+    assert user.id is not None
+    sid = open_session(session, user.id)
     record(session, user.email, "auth.login", "user", str(user.id), {"ip": ip})
     session.commit()
     request.session.clear()  # a fresh session (and CSRF token) after login: no session fixation
-    request.session.update({"uid": user.id, "pwf": password_fingerprint(user.password_hash)})
+    request.session.update({"sid": sid, "pwf": password_fingerprint(user.password_hash)})
     csrf_token(request)  # issued with the login, not by the first page (which would re-sign the cookie)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request) -> RedirectResponse:
+def logout(request: Request, session: Session = Depends(db)) -> RedirectResponse:
+    """Ends the session on the server: a copy of the cookie is refused from now on."""
+    sid = request.session.get("sid")
+    user_id = revoke_session(session, sid) if isinstance(sid, str) else None
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is not None:
+        record(session, user.email, "auth.logout", "user", str(user.id), {"ip": client_ip(request)})
+        session.commit()
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
