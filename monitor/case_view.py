@@ -37,6 +37,7 @@ class CaseRow(NamedTuple):
     agency_id: int
     asn_id: int
     post_id: int
+    previous_case_id: int | None
 
 
 class PostRow(NamedTuple):
@@ -119,6 +120,9 @@ class CaseView:
     assignee: Assignee | None
     first_confirmer_id: int | None
     other_versions: list[VersionRow]  # the post's other versions, newest first; empty if never edited
+    # A post of the same original arrived after a case was decided: the earlier case, and the later ones.
+    previous_case: EarlierCase | None
+    next_cases: list[EarlierCase]
 
 
 _ASSIGNEE = aliased(User)
@@ -147,6 +151,7 @@ _GROUPS: tuple[tuple[Any, tuple[Any, ...]], ...] = (
             Case.agency_id,
             Case.asn_id,
             Case.post_id,
+            Case.previous_case_id,
         ),
     ),
     (
@@ -193,6 +198,9 @@ _JOINED: Any = (
     .where(CasePost.case_id == bindparam("case_id"))
     .order_by(col(CasePost.id))
 )
+_LINKED: Any = select(Case.id, Case.detected_at, Case.status)
+_PREVIOUS: Any = _LINKED.where(Case.id == bindparam("previous_id"))
+_NEXT: Any = _LINKED.where(Case.previous_case_id == bindparam("case_id")).order_by(col(Case.id))
 _VERSIONS: Any = select(
     PostVersion.version, PostVersion.text, PostVersion.captured_at, PostVersion.payload_sha256
 ).where(PostVersion.post_id == bindparam("post_id"))
@@ -233,7 +241,14 @@ def case_view(session: Session, viewer: Viewer, case_id: int) -> CaseView:
         assignee=Assignee(assignee_name) if assignee_name is not None else None,
         first_confirmer_id=first_confirmer_id(session, case.id, case.status),
         other_versions=_other_versions(session, case.post_id, post) if post.current_version > 1 else [],
+        previous_case=_previous(conn, case.previous_case_id),
+        next_cases=[EarlierCase(*r) for r in conn.execute(_NEXT, ids).all()],
     )
+
+
+def _previous(conn: Any, previous_id: int | None) -> EarlierCase | None:
+    row = conn.execute(_PREVIOUS, {"previous_id": previous_id}).first() if previous_id is not None else None
+    return EarlierCase(*row) if row is not None else None
 
 
 def _other_versions(session: Session, post_id: int, post: PostRow) -> list[VersionRow]:

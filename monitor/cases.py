@@ -27,6 +27,7 @@ from monitor.models import (
     User,
     utcnow,
 )
+from monitor.models.cases import UNDECIDED
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -42,7 +43,7 @@ __all__ = [
     "scoped_case",
 ]
 
-ACTIVE_STATUSES = (CaseStatus.open, CaseStatus.awaiting_second, CaseStatus.clarification)
+ACTIVE_STATUSES = UNDECIDED  # waiting for a judgement: the queue's default tab, the only ones that can be late
 SortKey = Literal["score", "deadline", "date"]
 
 

@@ -1,11 +1,15 @@
-"""Open cases from new scores: apply the flag rules, one case per original post per ASN.
+"""Open cases from new scores: apply the flag rules, one undecided case per original post per ASN.
+
+A flagged post joins the undecided case of its original (reposts of one original share a case). It never
+joins a decided case (confirmed, dismissed, forwarded, closed), where nobody would review it: it opens a
+new case linked to the last one (`Case.previous_case_id`), audited on both.
 
 Each version of a post's text is judged: an edit scored partisan opens a case, or joins the case its
 post is in, like a new post; a version already in a case (scored again by a later model) adds nothing.
 
 Safe under retries and concurrent workers: each score is looked at once (`Score.flag_checked_at`,
-claimed with SKIP LOCKED on PostgreSQL), and a race on the same original post ends at the unique
-constraint `uq_case_asn_original`: the loser's batch is rolled back and retried, and on the retry
+claimed with SKIP LOCKED on PostgreSQL), and a race on the same original post ends at the partial unique
+index `uq_case_asn_original_undecided`: the loser's batch is rolled back and retried, and on the retry
 its post joins the winner's case through `CasePost`.
 """
 
@@ -24,6 +28,7 @@ from monitor.config import Settings
 from monitor.db import session_scope
 from monitor.flagging import PARTISAN_LABELS, AsnPlace, ElectionPlace, FlagDecision, FlagRules, ScoreView, decide
 from monitor.models import Asn, Case, CasePost, Election, Post, Score, utcnow
+from monitor.models.cases import UNDECIDED
 
 __all__ = ["OpenCasesSummary", "open_new_cases", "original_key"]
 
@@ -35,12 +40,14 @@ _RETRIES = 8
 class OpenCasesSummary:
     checked: int = 0  # scores the rules looked at
     opened: int = 0  # new cases
-    joined: int = 0  # reposts, and edits of a post in a case, that joined an existing case
+    joined: int = 0  # reposts, and edits of a post in a case, that joined an undecided case
+    linked: int = 0  # of the opened: new cases after a decided case of the same original (linked to it)
 
     def add(self, other: OpenCasesSummary) -> None:
         self.checked += other.checked
         self.opened += other.opened
         self.joined += other.joined
+        self.linked += other.linked
 
 
 def original_key(post: Post) -> str:
@@ -84,13 +91,19 @@ def _open_or_join(
     if _in_a_case(session, post.id, score.post_version):
         return "none"
     key = original_key(post)
-    existing = session.exec(select(Case).where(Case.asn_id == asn.id, Case.original_key == key)).first()
-    if existing is not None:
-        _join(session, existing, post, score.post_version)
+    same_original = session.exec(
+        select(Case).where(Case.asn_id == asn.id, Case.original_key == key).order_by(col(Case.id).desc())
+    ).all()
+    undecided = next((c for c in same_original if c.status in UNDECIDED), None)
+    if undecided is not None:
+        _join(session, undecided, post, score.post_version)
         return "joined"
+    # Never into a decided case: nobody would review the post there. A new case, linked to the last one.
+    previous = same_original[0] if same_original else None
     case = Case(
         post_id=post.id,
         post_version=score.post_version,
+        previous_case_id=previous.id if previous else None,
         asn_id=asn.id,  # type: ignore[arg-type]
         agency_id=asn.agency_id,
         original_key=key,
@@ -106,21 +119,28 @@ def _open_or_join(
     )
     session.add(case)
     session.flush()  # raises IntegrityError when another worker opened this case first
+    details: dict[str, object] = {
+        "post_id": post.id,
+        "post_version": score.post_version,
+        "score_id": score.id,
+        "label": score.label,
+        "reason": decision.reason,
+    }
+    if previous is not None:
+        details |= {"previous_case_id": previous.id, "previous_status": str(previous.status)}
+    audit.record(session, "system", "case.opened", "case", str(case.id), details)
+    if previous is None:
+        return "opened"
+    # The decided case's own trail says where the later post went.
     audit.record(
         session,
         "system",
-        "case.opened",
+        "case.new_case_linked",
         "case",
-        str(case.id),
-        {
-            "post_id": post.id,
-            "post_version": score.post_version,
-            "score_id": score.id,
-            "label": score.label,
-            "reason": decision.reason,
-        },
+        str(previous.id),
+        {"new_case_id": case.id, "post_id": post.id, "post_version": score.post_version},
     )
-    return "opened"
+    return "linked"
 
 
 def _one_batch(engine: Engine, rules: FlagRules, batch_size: int, now: datetime) -> OpenCasesSummary:
@@ -145,8 +165,9 @@ def _one_batch(engine: Engine, rules: FlagRules, batch_size: int, now: datetime)
         flagged.sort(key=lambda item: (item[2].id or 0, original_key(item[1]), item[1].id or 0))
         for score, post, asn, decision in flagged:
             outcome = _open_or_join(session, score, post, asn, decision, rules, now)
-            summary.opened += outcome == "opened"
+            summary.opened += outcome in ("opened", "linked")
             summary.joined += outcome == "joined"
+            summary.linked += outcome == "linked"
         for score in scores:
             score.flag_checked_at = now
             session.add(score)
@@ -184,6 +205,6 @@ def open_new_cases(
     if total.checked:
         log.info(
             "cases opened",
-            extra={"checked": total.checked, "opened": total.opened, "joined": total.joined},
+            extra={"checked": total.checked, "opened": total.opened, "joined": total.joined, "linked": total.linked},
         )
     return total

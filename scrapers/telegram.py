@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -51,8 +52,24 @@ def _data_post(data_post: str) -> str:
     return channel
 
 
+# A message's own link: t.me/<channel>/<id> (t.me/s/... and t.me/c/<internal id>/<id> for private channels).
+_MESSAGE_LINK = re.compile(r"(?:https?:)?//t\.me/(?:s/)?((?:c/\d+|[A-Za-z0-9_]+)/\d+)/?(?:[?#].*)?")
+
+
+def forwarded_message(href: str) -> str | None:
+    """The forwarded message as "<channel>/<id>", when the "Forwarded from" link names one.
+
+    Reposts of one original share a case, so a forward must be keyed by the message it forwards. A link to
+    a channel or a user alone names no message: that forward is keyed by itself (None), or every forward
+    from one channel would land in one case.
+    """
+    match = _MESSAGE_LINK.fullmatch(href.strip())
+    return match.group(1) if match else None
+
+
 def to_post(block: Tag, *, request_url: str = "", http_status: int = 200) -> ScrapedPost:
-    """Map one message block (pure). Forwarded messages are reposts; replies keep their parent's id."""
+    """Map one message block (pure). Forwarded messages are reposts of the message they forward (when the
+    markup links it); replies keep their parent's id."""
     raw = str(block)
     data_post = str(block["data-post"])
     channel = _data_post(data_post)
@@ -72,7 +89,7 @@ def to_post(block: Tag, *, request_url: str = "", http_status: int = 200) -> Scr
     )
     reply = block.find("a", class_="tgme_widget_message_reply")  # a.tgme_widget_message_reply
     if forwarded is not None:
-        kind, original = "repost", str(forwarded.get("href", "")).rstrip("/").removeprefix("https://t.me/") or None
+        kind, original = "repost", forwarded_message(str(forwarded.get("href", "")))
     elif reply is not None:
         kind, original = "reply", str(reply.get("href", "")).removeprefix("https://t.me/") or None
     else:
@@ -148,7 +165,7 @@ def _lxml_post(block: etree._Element, request_url: str, http_status: int) -> Scr
     )
     reply = next((a for a in block.iterdescendants("a") if plain_html.has_class(a, _REPLY)), None)
     if forwarded is not None:
-        kind, original = "repost", (forwarded.get("href") or "").rstrip("/").removeprefix("https://t.me/") or None
+        kind, original = "repost", forwarded_message(forwarded.get("href") or "")
     elif reply is not None:
         kind, original = "reply", (reply.get("href") or "").removeprefix("https://t.me/") or None
     else:

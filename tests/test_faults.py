@@ -16,15 +16,19 @@ from sqlmodel import Session, col, select
 
 from classifiers.inference import PostInput, ScoreResult
 from monitor.audit import verify
+from monitor.auth import create_user
+from monitor.case_actions import dismiss
+from monitor.cases import Viewer
 from monitor.config import Settings
 from monitor.db import make_engine, upgrade
 from monitor.models import Account, AuditLog, Case, CasePost, CollectionRun, Election, Post, PostVersion, Score
-from monitor.open_cases import open_new_cases
+from monitor.models.cases import UNDECIDED
+from monitor.open_cases import OpenCasesSummary, open_new_cases
 from monitor.pipeline import collect_batch
 from monitor.scoring import score_pending
 from scrapers.loopback import LoopbackServer
 from tests.utils.audit_writers import append_concurrently
-from tests.utils.factories import make_account, make_asn, make_score
+from tests.utils.factories import make_account, make_asn, make_election, make_score
 from tests.utils.keyword_classifier import install
 from tests.utils.pg_connections import terminate_connections
 from tests.utils.procs import NetraProcess, wait_for
@@ -90,9 +94,12 @@ def _assert_exactly_once(engine: Engine, expected_posts: int) -> None:
     with Session(engine) as s:
         keys = s.exec(select(Post.platform, Post.platform_post_id)).all()
         assert len(keys) == len(set(keys)) == expected_posts
-        cases = s.exec(select(Case.asn_id, Case.original_key)).all()
+        # One undecided case per original (a decided case may be followed by a new one, linked to it).
+        cases = s.exec(select(Case.asn_id, Case.original_key).where(col(Case.status).in_(UNDECIDED))).all()
         assert len(cases) == len(set(cases))
-        in_cases = s.exec(select(Case.post_id)).all() + s.exec(select(CasePost.post_id)).all()
+        # Each version of a post in one case at most.
+        in_cases = s.exec(select(Case.post_id, Case.post_version)).all()
+        in_cases += s.exec(select(CasePost.post_id, CasePost.post_version)).all()
         assert len(in_cases) == len(set(in_cases))
 
 
@@ -299,3 +306,49 @@ def test_an_edit_turning_partisan(engine: Engine, loopback: LoopbackServer, monk
         assert s.exec(select(func.count()).select_from(Score)).one() == POSTS + 2  # each version scored once
         assert set(s.exec(select(Case.post_version)).all()) == {2}
     assert _assert_every_partisan_version_in_one_case(engine) == 2
+
+
+def test_a_post_arriving_for_a_dismissed_case(
+    engine: Engine, loopback: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Telegram post is flagged and dismissed; then the ASN replies to it (replies are keyed by the
+    replied-to message) and edits it, both partisan. Neither hides in the dismissed case: they open one new
+    case linked to it, which a reviewer sees."""
+    world = loopback.world
+    channel = world.add_account("telegram", "dinasuji", posts=3)
+    world.add_post(channel, "Ayo coblos nomor 1 tanggal 27!")
+    with Session(engine, expire_on_commit=False) as s:
+        make_election(s)
+        account = make_account(s, make_asn(s), platform="telegram", handle=loopback.handle_for(channel))
+        admin = create_user(s, "admin@example.go.id", "Admin", "admin", password="kata-sandi-uji-123")
+        s.commit()
+    settings = _settings(loopback)
+
+    def run() -> OpenCasesSummary:
+        collect_batch(engine, settings, account_ids=[account.id])  # type: ignore[list-item]
+        score_pending(engine, settings)
+        return open_new_cases(engine, settings)
+
+    install(monkeypatch)
+    assert run().opened == 1
+    with Session(engine) as s:
+        dismissed = s.exec(select(Case.id)).one()
+        dismiss(s, Viewer.of(admin), dismissed, reason="bukan pelanggaran")
+        s.commit()
+    world.add_post(channel, "Sekali lagi, coblos nomor 1!", kind="reply")  # replies to the dismissed post
+    arrived = run()
+    assert (arrived.opened, arrived.joined) == (1, 0)  # not into the dismissed case
+    assert arrived.linked == 1
+    world.edit(channel.posts[3], "Ayo coblos nomor 1 tanggal 27, jangan lupa!")
+    edited = run()
+    assert (edited.opened, edited.joined) == (0, 1)  # into the new case, which still waits for its review
+
+    _assert_exactly_once(engine, 5)  # 0 lost, 0 stored twice
+    assert _assert_every_partisan_version_in_one_case(engine) == 2  # 0 silently dropped
+    with Session(engine) as s:
+        new = s.exec(select(Case).where(Case.id != dismissed)).one()
+        assert (new.status, new.previous_case_id) == ("open", dismissed)
+        assert s.exec(select(func.count()).select_from(CasePost).where(CasePost.case_id == dismissed)).one() == 0
+        assert s.exec(select(func.count()).select_from(CasePost).where(CasePost.case_id == new.id)).one() == 1
+        assert s.exec(select(func.count()).select_from(PostVersion)).one() == 1
+        assert verify(s) is None

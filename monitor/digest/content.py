@@ -117,10 +117,11 @@ def queue_url(base_url: str, **filters: object) -> str:
 
 
 def collapse_reposts(rows: list[CaseRow]) -> list[CaseRow]:
-    """One row per (ASN, original post): further reposts only add to its repost count."""
-    kept: dict[tuple[int, str], CaseRow] = {}
+    """One row per (ASN, original post): further reposts only add to its repost count. A case opened after
+    a decided case of the same original is a review of its own and keeps its own row."""
+    kept: dict[tuple[int, str, int | None], CaseRow] = {}
     for row in sorted(rows, key=lambda r: (r.detected_at, r.id)):
-        key = (row.asn_id, row.original_key)
+        key = (row.asn_id, row.original_key, row.id if row.previous_case_id is not None else None)
         if key in kept:
             first = kept[key]
             kept[key] = CaseRow(**{**first.__dict__, "reposts": first.reposts + row.reposts + 1})

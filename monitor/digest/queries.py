@@ -31,6 +31,7 @@ class CaseRow:
     detected_at: datetime
     deadline: datetime
     reposts: int  # further posts of the same original that joined the case
+    previous_case_id: int | None = None  # opened after this decided case of the same original
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def _case_rows(session: Session, *conditions: object) -> list[CaseRow]:
                 detected_at=case.detected_at,
                 deadline=case.deadline,
                 reposts=int(n or 0),
+                previous_case_id=case.previous_case_id,
             )
         )
     return rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from monitor.models._types import UTCDateTime, utcnow
@@ -21,10 +21,24 @@ class CaseStatus(StrEnum):
     closed = "closed"  # PPK follow-up recorded
 
 
+# Still waiting for a judgement: a new post of the same original may join such a case only. A decided case
+# (confirmed, dismissed, forwarded, closed) is never joined: the post opens a new case linked to it.
+UNDECIDED = (CaseStatus.open, CaseStatus.awaiting_second, CaseStatus.clarification)
+_UNDECIDED_SQL = text("status IN ({})".format(", ".join(f"'{s.value}'" for s in UNDECIDED)))
+
+
 class Case(SQLModel, table=True):
     __table_args__ = (
-        # One case per original post per ASN: reposts of the same original join it.
-        UniqueConstraint("asn_id", "original_key", name="uq_case_asn_original"),
+        # One undecided case per original post per ASN: reposts of the same original join it, and racing
+        # workers meet here. Decided cases of the same original may be many (each later one linked back).
+        Index(
+            "uq_case_asn_original_undecided",
+            "asn_id",
+            "original_key",
+            unique=True,
+            sqlite_where=_UNDECIDED_SQL,
+            postgresql_where=_UNDECIDED_SQL,
+        ),
         Index("ix_case_queue", "agency_id", "status", "score"),
         # The review queue's sort orders, with id as tie-breaker for keyset pagination.
         Index("ix_case_score", "score", "id"),
@@ -40,6 +54,8 @@ class Case(SQLModel, table=True):
     post_id: int = Field(foreign_key="post.id", index=True)
     # The version of the post's text that was flagged: the post may be edited after (PostVersion keeps each).
     post_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # Opened because a post of the same original arrived after this earlier case was decided.
+    previous_case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
     asn_id: int = Field(foreign_key="asn.id", index=True)
     agency_id: int = Field(foreign_key="agency.id")  # copied from the ASN: scope checks need no join
     original_key: str = Field(max_length=320)  # "<platform>:<original post id>"
