@@ -1,13 +1,16 @@
 """The append-only, hash-chained audit log.
 
 Each entry's hash covers its content and the previous entry's hash, so changing, inserting or
-deleting an old entry breaks the chain from there on; `verify` names the first broken entry.
+deleting an old entry breaks the chain from there on; `verify` names the first broken entry. Deleting the
+newest entries, or recomputing every hash after an edit, leaves a chain that holds: signed checkpoints
+(`monitor.audit_checkpoints`) catch those.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -17,7 +20,18 @@ from sqlmodel import Session, col, select
 
 from monitor.models import AuditLog, utcnow
 
-__all__ = ["GENESIS", "BrokenEntry", "TrailEntry", "entries", "entry_hash", "record", "trail", "verify"]
+__all__ = [
+    "GENESIS",
+    "BrokenEntry",
+    "ChainWalk",
+    "TrailEntry",
+    "entries",
+    "entry_hash",
+    "record",
+    "trail",
+    "verify",
+    "walk",
+]
 
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 0x6E657472  # "netr": serialises writers so the chain never forks
@@ -98,28 +112,51 @@ def record(
     return entry
 
 
-def verify(session: Session, batch: int = 5000) -> BrokenEntry | None:
-    """Walk the chain in order; the first entry whose links or hash do not hold, or None."""
-    prev = GENESIS
-    last_id = 0
+@dataclass(frozen=True)
+class ChainWalk:
+    """What a walk of the chain found."""
+
+    verified: int  # entries that hold, counted from the first (all of them when the chain is intact)
+    broken: BrokenEntry | None
+    heads: dict[int, tuple[int, str]]  # for each position asked for and reached: (entry id, hash); 0: empty log
+
+
+def walk(session: Session, positions: Collection[int] = (), batch: int = 5000) -> ChainWalk:
+    """Walk the chain in id order up to the first entry whose links or hash do not hold.
+
+    `positions` (1-based, in id order; ids may have gaps) are where checkpoints say which entry ends the log:
+    the id and hash found there are returned, so that the caller can compare without a second walk.
+    """
+    wanted = set(positions)
+    heads = {0: (0, GENESIS)} if 0 in wanted else {}
+    prev, last_id, count = GENESIS, 0, 0
     while True:
         rows = session.exec(
             select(AuditLog).where(col(AuditLog.id) > last_id).order_by(col(AuditLog.id)).limit(batch)
         ).all()
         if not rows:
-            return None
+            return ChainWalk(count, None, heads)
         for row in rows:
             assert row.id is not None
             if row.prev_hash != prev:
-                return BrokenEntry(row.id, "prev_hash does not match the hash of the entry before it")
+                broken = BrokenEntry(row.id, "prev_hash does not match the hash of the entry before it")
+                return ChainWalk(count, broken, heads)
             expected = entry_hash(
                 row.prev_hash, row.at, row.actor, row.action, row.object_type, row.object_id, row.details
             )
             if row.hash != expected:
-                return BrokenEntry(row.id, "content does not match its hash (entry was changed)")
-            prev = row.hash
-            last_id = row.id
+                return ChainWalk(
+                    count, BrokenEntry(row.id, "content does not match its hash (entry was changed)"), heads
+                )
+            prev, last_id, count = row.hash, row.id, count + 1
+            if count in wanted:
+                heads[count] = (row.id, row.hash)
         session.expunge_all()
+
+
+def verify(session: Session, batch: int = 5000) -> BrokenEntry | None:
+    """Walk the chain in order; the first entry whose links or hash do not hold, or None."""
+    return walk(session, batch=batch).broken
 
 
 def entries(

@@ -93,6 +93,17 @@ class DigestSettings(BaseModel):
     claim_lease_s: float = Field(default=600.0, gt=0)  # a crashed sender's claim expires after this
 
 
+class AuditSettings(BaseModel):
+    """Signed checkpoints of the audit log (docs/operations.md, "Verifying the audit log").
+
+    The key must live outside the database, so that whoever can change the database cannot forge a
+    checkpoint; by default both files sit in the data directory (the key is created on first use).
+    """
+
+    key_file: Path | None = None  # HMAC-SHA256 key, at least 32 bytes; None: <data_dir>/audit.key
+    checkpoint_file: Path | None = None  # append-only JSON Lines; None: <data_dir>/audit-checkpoints.jsonl
+
+
 class SchedulerSettings(BaseModel):
     """Polling intervals in minutes, per platform, outside and inside an election's hot period."""
 
@@ -121,6 +132,7 @@ class SchedulerSettings(BaseModel):
     score_every_min: int = 5
     digest_cron: str = "0 7 * * mon"
     retention_cron: str = "30 2 * * *"  # daily purge of expired post text, 02:30 WIB
+    audit_checkpoint_cron: str = "0 * * * *"  # a signed checkpoint of the audit log, hourly
     hot_margin_days: int = Field(default=3, ge=0)  # days around voting day polled at the campaign interval
     collect_tick_s: int = Field(default=300, ge=1)  # how often each platform looks for accounts that are due
     collect_batch_size: int = Field(default=50, ge=1)  # accounts per unit of work handed to a worker
@@ -175,6 +187,7 @@ class Settings(BaseSettings):
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     flagging: FlagSettings = Field(default_factory=FlagSettings)
     celery: CelerySettings = Field(default_factory=CelerySettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
 
     @field_validator("metrics_token")
     @classmethod
@@ -206,6 +219,14 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.data_dir / "models"
+
+    @property
+    def audit_key_file(self) -> Path:
+        return self.audit.key_file or self.data_dir / "audit.key"
+
+    @property
+    def audit_checkpoint_file(self) -> Path:
+        return self.audit.checkpoint_file or self.data_dir / "audit-checkpoints.jsonl"
 
 
 @lru_cache

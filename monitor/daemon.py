@@ -4,7 +4,8 @@ Jobs (timezone Asia/Jakarta, coalesced, with a misfire grace time, one instance 
 - `collect:<platform>` every `collect_tick_s`: accounts whose polling interval ran out (tighter where an
   election is in its hot period) are handed out in batches spread over the tick with jitter;
 - `process` every `score_every_min`: score waiting posts, open cases;
-- `digest` weekly (Monday 07:00 WIB), `digest-retry` every 15 minutes, `retention` daily, `heartbeat`.
+- `digest` weekly (Monday 07:00 WIB), `digest-retry` every 15 minutes, `retention` daily, `heartbeat`;
+- `audit-checkpoint` hourly: a signed checkpoint of the audit log (`monitor.audit_checkpoints`).
 
 Restarts replay nothing: due-ness is computed from each account's stored `last_collected_at`, and the
 scrapers resume from stored cursors. Only the leader (see `monitor.leader`) runs a scheduler.
@@ -26,6 +27,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
+from monitor.audit_checkpoints import write_checkpoint
 from monitor.config import Settings
 from monitor.leader import Leader
 from monitor.models import utcnow
@@ -94,6 +96,10 @@ class Daemon:
     def heartbeat(self) -> None:
         log.info("heartbeat", extra={"leader": True})
 
+    def audit_checkpoint(self) -> None:
+        # Here, not on a worker: one query and one line, and only the scheduler's host needs the key.
+        write_checkpoint(self.engine, self.settings)
+
     # --- wiring time to work -------------------------------------------------------------------
     def _guarded(self, job_id: str, fn: Callable[..., Any], *args: Any) -> Callable[[], None]:
         def fire() -> None:
@@ -145,6 +151,11 @@ class Daemon:
             self._guarded("retention", self.submit, "purge"),
             CronTrigger.from_crontab(sched.retention_cron, tz),
             id="retention",
+        )
+        scheduler.add_job(
+            self._guarded("audit-checkpoint", self.audit_checkpoint),
+            CronTrigger.from_crontab(sched.audit_checkpoint_cron, tz),
+            id="audit-checkpoint",
         )
         scheduler.add_job(
             self._guarded("heartbeat", self.heartbeat),

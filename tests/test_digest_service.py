@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
+from monitor.audit import record
+from monitor.audit_check import check_audit_log
+from monitor.audit_checkpoints import Checkpoint, read_key
 from monitor.config import DigestSettings, Settings, SmtpSettings
 from monitor.digest import IsoWeek, digest_problems, retry_due_digests, send_weekly_digests
 from monitor.models import CasePost, DigestDelivery, User
@@ -21,6 +25,13 @@ from tests.utils.smtp import SmtpServer
 WEEK = IsoWeek.parse("2024-W47")  # Monday 18 - Sunday 24 November 2024
 NOW = datetime(2024, 11, 25, 0, 0, tzinfo=UTC)  # Monday 25 November, 07:00 WIB
 BASE = "https://netra.example.id"
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each run writes an audit checkpoint (and the key, the first time) under the data directory."""
+    monkeypatch.setenv("NETRA_DATA_DIR", str(tmp_path))
+    return tmp_path
 
 
 @pytest.fixture
@@ -280,3 +291,33 @@ def test_retry_for_a_user_deactivated_meanwhile_is_dropped(engine: Engine, world
     assert row.status == "skipped" and row.last_error == "recipient no longer receives digests"
     with Session(engine) as s:
         assert digest_problems(s) == []  # not a delivery problem
+
+
+def test_every_mail_carries_a_signed_audit_checkpoint(
+    engine: Engine, world: World, smtp: SmtpServer, data_dir: Path
+) -> None:
+    """A copy of the audit log's checkpoint leaves the server in every mail: even with the checkpoint file
+    gone, the line in any recipient's mailbox proves that the newest entries were deleted."""
+    with Session(engine) as s:
+        for i in range(5):
+            record(s, "admin@example.go.id", "case.dismiss", "case", i, {"reason": "r"})
+        s.commit()
+    settings = make_settings(smtp)
+    send_weekly_digests(engine, settings, week=WEEK, now=NOW)
+
+    lines = set()
+    for msg in smtp.messages:
+        body = msg.get_body(("plain",)).get_content()  # type: ignore[attr-defined]
+        assert "Titik periksa log audit per" in body and "5 entri" in body
+        lines |= {line for line in body.splitlines() if line.startswith('{"at":')}
+        assert "Titik periksa log audit per" in msg.get_body(("html",)).get_content()  # type: ignore[attr-defined]
+    (line,) = lines  # one checkpoint per run, the same in every mail
+    checkpoint = Checkpoint.parse(line)
+    assert checkpoint.count == 5 and checkpoint.signed_by(read_key(data_dir / "audit.key"))
+
+    (data_dir / "audit-checkpoints.jsonl").unlink()
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM auditlog WHERE id IN (SELECT id FROM auditlog ORDER BY id DESC LIMIT 3)"))
+    with Session(engine) as s:
+        report = check_audit_log(s, Settings(_env_file=None), [line])  # type: ignore[call-arg]
+    assert any("given checkpoint 1) recorded 5 entries, the log now holds 2" in p for p in report.problems)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -19,19 +20,42 @@ from monitor.audit import verify
 from monitor.auth import create_user
 from monitor.case_actions import dismiss
 from monitor.cases import Viewer
-from monitor.config import Settings
+from monitor.config import Settings, SmtpSettings
 from monitor.db import make_engine, upgrade
-from monitor.models import Account, AuditLog, Case, CasePost, CollectionRun, Election, Post, PostVersion, Score
+from monitor.digest import IsoWeek, retry_due_digests, send_weekly_digests
+from monitor.digest.mailer import SmtpMailer
+from monitor.models import (
+    Account,
+    AuditLog,
+    Case,
+    CasePost,
+    CollectionRun,
+    DigestDelivery,
+    Election,
+    Post,
+    PostVersion,
+    Score,
+)
 from monitor.models.cases import UNDECIDED
 from monitor.open_cases import OpenCasesSummary, open_new_cases
 from monitor.pipeline import collect_batch
 from monitor.scoring import score_pending
 from scrapers.loopback import LoopbackServer
 from tests.utils.audit_writers import append_concurrently
-from tests.utils.factories import make_account, make_asn, make_election, make_score
+from tests.utils.factories import (
+    make_account,
+    make_agency,
+    make_asn,
+    make_case,
+    make_election,
+    make_post,
+    make_score,
+    make_user,
+)
 from tests.utils.keyword_classifier import install
 from tests.utils.pg_connections import terminate_connections
 from tests.utils.procs import NetraProcess, wait_for
+from tests.utils.smtp import SmtpServer
 
 POSTS = 4
 
@@ -251,6 +275,56 @@ def test_200_concurrent_audit_writers_keep_one_chain(db_url: str) -> None:
         assert len(prev) == 200 and len(set(prev)) == 200  # a line, not a tree
     finally:
         engine.dispose()
+
+
+class _ServerDiesAfterFirstMail(SmtpMailer):
+    """The real mailer, over real SMTP; the loopback server goes down right after accepting the first mail."""
+
+    def __init__(self, settings: SmtpSettings, server: SmtpServer) -> None:
+        super().__init__(settings)
+        self.server = server
+
+    def send(self, message: EmailMessage) -> None:
+        super().send(message)
+        if len(self.server.messages) == 1:
+            self.server.stop()  # the kept connection dies with it: the next mail meets a dead server
+
+
+def test_smtp_down_in_the_middle_of_a_digest(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SMTP goes down after the first of three digests and stays down through a retry; once it is back,
+    every digest arrives exactly once (0 lost, 0 sent twice), whatever runs again."""
+    monkeypatch.setenv("NETRA_DATA_DIR", str(tmp_path))  # where the run's audit checkpoint goes
+    week, now = IsoWeek.parse("2024-W47"), datetime(2024, 11, 25, 0, 0, tzinfo=UTC)  # Monday 07:00 WIB
+    with Session(engine) as s:
+        emails = []
+        for i in range(3):
+            agency = make_agency(s, name=f"Dinas {i}")
+            post = make_post(s, make_account(s, make_asn(s, agency)))
+            make_case(s, post, detected_at=datetime(2024, 11, 20, 3, 0, tzinfo=UTC))
+            emails.append(make_user(s, email=f"pengawas{i}@example.go.id", agency_id=agency.id).email)
+        s.commit()
+    server = SmtpServer()
+    server.start()
+    try:
+        settings = Settings(_env_file=None, smtp=SmtpSettings(port=server.port, timeout_s=5))  # type: ignore[call-arg]
+        mailer = _ServerDiesAfterFirstMail(settings.smtp, server)
+        first = send_weekly_digests(engine, settings, week=week, now=now, mailer=mailer)
+        assert (first.sent, first.retry_later, first.failed) == (1, 2, 0)
+        still_down = retry_due_digests(engine, settings, now=now + timedelta(minutes=6))
+        assert (still_down.sent, still_down.retry_later, still_down.failed) == (0, 2, 0)
+
+        server.start()
+        assert send_weekly_digests(engine, settings, week=week, now=now + timedelta(minutes=7)).sent == 0  # backoff
+        back = retry_due_digests(engine, settings, now=now + timedelta(hours=1))
+        assert (back.sent, back.retry_later, back.failed) == (2, 0, 0)
+        again = send_weekly_digests(engine, settings, week=week, now=now + timedelta(hours=2))
+        assert (again.sent, again.already_handled) == (0, 3)
+        assert retry_due_digests(engine, settings, now=now + timedelta(days=1)).sent == 0
+    finally:
+        server.stop()
+    assert sorted(m["To"] for m in server.messages) == sorted(emails)  # each exactly once
+    with Session(engine) as s:
+        assert {d.status for d in s.exec(select(DigestDelivery)).all()} == {"sent"}
 
 
 def _assert_every_partisan_version_in_one_case(engine: Engine) -> int:

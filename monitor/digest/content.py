@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
+from monitor.digest.audit_note import AuditNote
 from monitor.digest.labels import due_text, label_name, local_time, status_name, week_span
 from monitor.digest.queries import CaseRow, Recipient
 from monitor.digest.week import IsoWeek
@@ -101,6 +102,7 @@ class Digest:
     urgent_url: str  # the queue of cases still waiting for a judgement, by deadline
     generated: str
     due_soon_days: int
+    audit: AuditNote | None = None  # the audit log's signed checkpoint, carried by every mail
 
     @property
     def is_empty(self) -> bool:
@@ -182,6 +184,7 @@ def build_digest(
     base_url: str,
     max_cases: int = 50,
     due_soon_days: int = 2,
+    audit: AuditNote | None = None,
 ) -> Digest:
     """The digest for one recipient. Rows must already be limited to the recipient's scope."""
     is_admin = recipient.role == "admin"
@@ -227,4 +230,5 @@ def build_digest(
         urgent_url=queue_url(base_url, sort="deadline"),  # the queue shows active cases by default
         generated=local_time(now, tz),
         due_soon_days=due_soon_days,
+        audit=audit,
     )

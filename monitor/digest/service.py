@@ -19,6 +19,7 @@ from sqlmodel import Session
 from monitor.config import Settings
 from monitor.digest import deliveries as dl
 from monitor.digest import queries as q
+from monitor.digest.audit_note import AuditNote, audit_note
 from monitor.digest.content import Digest, ScopeData, build_digest
 from monitor.digest.mailer import DeliveryError, SmtpMailer, build_message
 from monitor.digest.render import RenderedMail, render_digest
@@ -81,8 +82,11 @@ class WeekCases:
 
 
 class DigestRun:
-    def __init__(self, engine: Engine, settings: Settings, mailer: Mailer, now: datetime) -> None:
+    def __init__(
+        self, engine: Engine, settings: Settings, mailer: Mailer, now: datetime, audit: AuditNote | None = None
+    ) -> None:
         self.engine, self.settings, self.mailer, self.now = engine, settings, mailer, now
+        self.audit = audit  # the same checkpoint in every mail of the run
         self.weeks: dict[IsoWeek, WeekCases] = {}
         self.down: str | None = None  # set once the server proved unusable: the rest wait for a retry
 
@@ -99,6 +103,7 @@ class DigestRun:
             base_url=self.settings.base_url,
             max_cases=self.settings.digest.max_cases,
             due_soon_days=self.settings.digest.due_soon_days,
+            audit=self.audit,
         )
 
     def _retry_at(self, attempt: int) -> datetime:
@@ -196,7 +201,7 @@ def send_weekly_digests(
     summary = DigestRunSummary(week=str(week))
     mailer = mailer or SmtpMailer(settings.smtp)
     try:
-        run = DigestRun(engine, settings, mailer, now)
+        run = DigestRun(engine, settings, mailer, now, audit_note(engine, settings))
         with Session(engine) as session:
             recipients = q.recipients(session)
         run.week(week, recipients, summary)
@@ -216,7 +221,7 @@ def retry_due_digests(
         return summary
     mailer = mailer or SmtpMailer(settings.smtp)
     try:
-        DigestRun(engine, settings, mailer, now).retries(summary)
+        DigestRun(engine, settings, mailer, now, audit_note(engine, settings)).retries(summary)
     finally:
         mailer.close()
     return summary
@@ -264,7 +269,8 @@ def preview_digest(
             else ("is an auditor" if recipient.role == "auditor" else "has no agency")
         )
         raise DigestUserError(f"{recipient.email} gets no digest: the user {why}")
-    run = DigestRun(engine, settings, mailer=_NoMailer(), now=now or utcnow())
+    audit = audit_note(engine, settings, write=False)  # a preview records nothing, not even a checkpoint
+    run = DigestRun(engine, settings, mailer=_NoMailer(), now=now or utcnow(), audit=audit)
     digest = run.digest(recipient, week)
     return digest, render_digest(digest)
 
