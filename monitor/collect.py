@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from monitor.accounts import collectable
 from monitor.collect_store import AccountOutcome, store_failure, store_results
 from monitor.config import ScraperSettings, Settings
 from monitor.db import session_scope
-from monitor.models import Account, Asn, AsnStatus, CollectionRun, Verification, utcnow
+from monitor.models import Account, Asn, AsnStatus, CollectionRun, utcnow
 from scrapers.base import AccountRef, FetchResult, HtmlSource, ScrapeConfig, ScrapeError
 from scrapers.http import PoliteClient
 from scrapers.registry import SCRAPERS
@@ -99,7 +100,7 @@ def _jobs(session: Session, account_ids: Sequence[int] | None, platform: str | N
         select(Account)
         .join(Asn, col(Asn.id) == col(Account.asn_id))
         .where(col(Account.platform).in_(list(SCRAPERS)), Asn.status == AsnStatus.active)
-        .where(Account.verification != Verification.rejected)
+        .where(collectable())  # neither rejected nor removed (monitor.accounts)
         .order_by(col(Account.id))
     )
     if account_ids is not None:

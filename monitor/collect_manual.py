@@ -9,8 +9,9 @@ from pathlib import Path
 import httpx
 from bs4 import BeautifulSoup
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from monitor.accounts import collectable
 from monitor.collect import scrape_config
 from monitor.collect_store import AccountOutcome, store_result
 from monitor.config import Settings
@@ -123,7 +124,10 @@ def import_zeeschuimer(engine: Engine, path: Path) -> ImportReport:
     with Session(engine) as session:
         accounts = {
             (a.platform, a.handle.lower()): a.id
-            for a in session.exec(select(Account).where(Account.platform.in_(("instagram", "tiktok", "x"))))  # type: ignore[attr-defined]
+            for a in session.exec(
+                # a rejected or removed account is not collected, from an import either
+                select(Account).where(col(Account.platform).in_(("instagram", "tiktok", "x")), collectable())
+            )
         }
     with path.open("rb") as handle:  # decoded line by line: one line that is not UTF-8 is that line's error
         for number, data in enumerate(handle, start=1):

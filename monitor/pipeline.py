@@ -17,11 +17,12 @@ from sqlalchemy import Engine, or_
 from sqlmodel import Session, col, select
 
 from monitor import metrics
+from monitor.accounts import collectable
 from monitor.collect import collect_accounts, collect_pass
 from monitor.config import Settings
 from monitor.digest.service import retry_due_digests, send_weekly_digests
 from monitor.flagging import AsnPlace, ElectionPlace, election_concerns
-from monitor.models import Account, Asn, Election, Verification, utcnow
+from monitor.models import Account, Asn, Election, utcnow
 from monitor.open_cases import open_new_cases
 from monitor.retention import purge_expired_text
 from monitor.scoring import NoModelError, score_pending
@@ -171,7 +172,7 @@ def due_accounts(engine: Engine, settings: Settings, platform: str, *, now: date
             .where(
                 Account.platform == platform,
                 Asn.status == "active",
-                Account.verification != Verification.rejected,
+                collectable(),  # neither rejected nor removed (monitor.accounts)
                 or_(col(Account.last_collected_at).is_(None), col(Account.last_collected_at) <= now - shortest),
             )
             .order_by(col(Account.last_collected_at).asc().nulls_first(), col(Account.id))

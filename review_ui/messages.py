@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from monitor.accounts import ERRORS_ID as ACCOUNT_ERRORS_ID
+
 ID: dict[str, str] = {
     "app_name": "Netra · Tinjauan Netralitas ASN",
     "nav_queue": "Antrean Kasus",
@@ -9,6 +11,24 @@ ID: dict[str, str] = {
     "nav_audit": "Log Audit",
     "nav_users": "Pengguna",
     "nav_import": "Impor Data",
+    "nav_accounts": "Akun ASN",
+    "accounts_title": "Akun ASN terdaftar",
+    "accounts_intro": "Verifikasi: akun ini memang milik ASN tersebut. Tolak: bukan miliknya; akun tidak dipantau "
+    "lagi. Hapus dari pemantauan: akun tidak diambil lagi, tetapi unggahan, versinya dan kasus yang sudah tersimpan "
+    "tetap disimpan sebagai bukti. Pulihkan: pantau lagi. Setiap perubahan tercatat di log audit beserta alasannya.",
+    "accounts_search": "Cari NIP, nama atau akun",
+    "accounts_watched": "(semua yang dipantau)",
+    "accounts_handle": "Akun",
+    "accounts_last_collection": "Pengambilan terakhir",
+    "account_unverified": "Belum diverifikasi",
+    "account_verified": "Terverifikasi",
+    "account_rejected": "Ditolak (bukan milik ASN ini)",
+    "account_removed": "Dihapus dari pemantauan",
+    "account_do_verify": "Verifikasi",
+    "account_do_reject": "Tolak",
+    "account_do_remove": "Hapus dari pemantauan",
+    "account_do_restore": "Pulihkan",
+    "no_accounts": "Tidak ada akun yang cocok.",
     "nav_api": "API",
     "logout": "Keluar",
     "lang_switch": "English",
@@ -208,6 +228,24 @@ EN: dict[str, str] = {
     "nav_audit": "Audit log",
     "nav_users": "Users",
     "nav_import": "Import data",
+    "nav_accounts": "Accounts",
+    "accounts_title": "Registered accounts",
+    "accounts_intro": "Verify: this account is indeed the ASN's. Reject: it is not; it is no longer watched. Remove "
+    "from monitoring: it is no longer collected, but its stored posts, their versions and its cases are kept as "
+    "evidence. Restore: watch it again. Every change is recorded in the audit log with its reason.",
+    "accounts_search": "Search NIP, name or handle",
+    "accounts_watched": "(all watched)",
+    "accounts_handle": "Handle",
+    "accounts_last_collection": "Last collection",
+    "account_unverified": "Unverified",
+    "account_verified": "Verified",
+    "account_rejected": "Rejected (not this ASN's)",
+    "account_removed": "Removed from monitoring",
+    "account_do_verify": "Verify",
+    "account_do_reject": "Reject",
+    "account_do_remove": "Remove from monitoring",
+    "account_do_restore": "Restore",
+    "no_accounts": "No matching accounts.",
     "nav_api": "API",
     "logout": "Log out",
     "lang_switch": "Bahasa Indonesia",
@@ -408,4 +446,5 @@ ERRORS_ID: dict[str, str] = {
     "category must be one of: kode_etik, disiplin": "Pilih jenis pelanggaran: kode etik atau disiplin.",
     "forward to one of: bawaslu, bkn": "Pilih tujuan: Bawaslu atau BKN.",
     "auditors have read-only access": "Auditor hanya memiliki akses baca.",
+    **ACCOUNT_ERRORS_ID,
 }

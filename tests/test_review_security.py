@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from monitor import case_actions as act
 from monitor.cases import Viewer
 from monitor.models import Asn, Case, ReviewAction, User
-from review_ui.routes import actions, admin, api, audit, auth, case, dashboard, queue
+from review_ui.routes import actions, admin, admin_accounts, api, audit, auth, case, dashboard, queue
 from review_ui.security import LoginThrottle
 from tests.utils.factories import make_account, make_agency, make_asn, make_case, make_post
 from tests.utils.review import PASSWORD, ROLES, World, csrf_of, login, make_client, seed_world
@@ -46,6 +46,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/admin/import"): "admin",
     ("POST", "/admin/import/registry"): "admin",
     ("POST", "/admin/import/elections"): "admin",
+    ("GET", "/admin/accounts"): "admin",
+    ("POST", "/admin/accounts/{account_id}/{change}"): "admin",
     ("GET", "/api/cases"): "list",
     ("GET", "/api/cases/{case_id}"): "scoped",
     ("GET", "/api/cases/{case_id}/evidence.zip"): "scoped",
@@ -60,7 +62,7 @@ ACTORS = {"admin", "sup_a", "sup_a2", "sup_b"}
 
 def app_routes() -> set[tuple[str, str]]:
     found = set()
-    for module in (auth, queue, case, actions, dashboard, audit, admin, api):
+    for module in (auth, queue, case, actions, dashboard, audit, admin, admin_accounts, api):
         for route in module.router.routes:
             for method in route.methods - {"HEAD"}:
                 found.add((method, route.path))
@@ -91,7 +93,9 @@ def _call(client: TestClient, method: str, path: str, token: str, api_route: boo
 
 
 def _fill(path: str, case_id: int, world: World) -> str:
-    return path.format(case_id=case_id, action="dismiss", user_id=world.user_ids["sup_a2"], change="enable")
+    return path.format(
+        case_id=case_id, action="dismiss", user_id=world.user_ids["sup_a2"], change="enable", account_id=case_id
+    )
 
 
 def test_role_agency_matrix(world: World, clients: dict[str, TestClient]) -> None:
@@ -242,7 +246,14 @@ def test_xss_payloads_render_inert(sqlite_engine: Engine) -> None:
                 act.answer_clarification(s, Viewer.of(sup), ids[-1], answer=payload, reason=payload)
         s.commit()
     client = login(make_client(sqlite_engine), world.emails["admin"])
-    for path in ["/cases?status=all", "/cases?status=all&sort=date", "/dashboard", "/audit", "/admin/users"]:
+    for path in [
+        "/cases?status=all",
+        "/cases?status=all&sort=date",
+        "/dashboard",
+        "/audit",
+        "/admin/users",
+        "/admin/accounts",
+    ]:
         _assert_inert(client.get(path).text, path)
     for case_id, payload in zip(ids, PAYLOADS, strict=True):
         html = client.get(f"/cases/{case_id}").text
