@@ -71,6 +71,9 @@ class _Pattern:
     party: str | None
     needs_context: bool = False
     needle: str = ""  # a literal every match contains: the regex runs only on posts that contain it
+    # An all-capitals alias (HATI, SAMA, BARU, DAMAI: pairs' acronyms are often words) counts only when
+    # written in capitals; "hati-hati" and "sama-sama" are not mentions. Its hashtag still counts in any case.
+    capitals: bool = False
 
 
 def _words(value: str) -> list[str]:
@@ -97,7 +100,8 @@ def _patterns(registry: RegistrySpec) -> list[_Pattern]:
                 continue
             body = re.escape(fold(value)) + r"(?!\w)" if hashtag else _bounded(_phrase(value))
             needle = fold(value) if hashtag else _words(value)[0]
-            out.append(_Pattern(re.compile(body), kind, eid, cand, party, context, needle))
+            capitals = kind == "alias" and value.isupper() and len(value) >= 3
+            out.append(_Pattern(re.compile(body), kind, eid, cand, party, context, needle, capitals))
 
     for e in registry.elections:
         if not e.is_national and e.region:
@@ -185,12 +189,19 @@ def mark(text: str, registry: RegistrySpec, region: str | None = None) -> Marked
         if pattern.needle not in folded:  # most patterns: a substring test instead of a regex scan
             continue
         for m in pattern.regex.finditer(folded):
+            if pattern.capitals and not _in_capitals(text, index, m.start(), m.end()):
+                continue
             (context_needed if pattern.needs_context else found).append((m.start(), m.end(), pattern))
     if context_needed and _has_context(folded, found):
         found += context_needed
     found += _numbers(registry, folded, found, region)
     chosen = _non_overlapping(found)
     return _rewrite(text, folded, index, chosen)
+
+
+def _in_capitals(text: str, index: list[int], start: int, end: int) -> bool:
+    written = text[index[start] : index[end - 1] + 1]
+    return not any(ch.islower() for ch in written)
 
 
 def _non_overlapping(found: list[tuple[int, int, _Pattern]]) -> list[tuple[int, int, _Pattern]]:

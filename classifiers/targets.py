@@ -35,12 +35,24 @@ SHORTLIST = 12  # entities kept by role similarity alone, beside every entity a 
 FEATURES = (
     "named", "numbered", "number_ambiguous", "colour", "party_of", "role_word", "role_char", "role_quote",
     "role_best", "level", "region", "is_party", "is_party_x_partai_word", "first_named", "only_entity",
-    "in_region", "colour_word", "partai_colour",
+    "in_region", "colour_word", "partai_colour", "incumbent",
 )  # fmt: skip
 
 _NAMED = {"name", "alias", "tagline", "hashtag"}
 _PARTAI = re.compile(r"(?<!\w)(?:partai|parpol|party)(?!\w)")
 _QUOTED = re.compile(r"\"([^\"]{3,})\"")
+# How a post speaks of whoever holds the office now ("Pak Bupati", "wali kota kita", "petahana"): the incumbent.
+_HOLDER = r"(?:pak|bu|ibu|bapak|om|abah|uda|bang)\s+"
+_OFFICE_NOW = {
+    "bupati": re.compile(rf"(?<!\w)(?:{_HOLDER}(?:bupati|bup)|bupati\s+(?:kita|sekarang|kami))(?!\w)"),
+    "walikota": re.compile(rf"(?<!\w)(?:{_HOLDER}(?:wali|wako|walkot|wali\s?kota)|wali\s?kota\s+(?:kita|sekarang|kami))(?!\w)"),
+    "gubernur": re.compile(rf"(?<!\w)(?:{_HOLDER}(?:gub|gubernur)|gubernur\s+(?:kita|sekarang|kami))(?!\w)"),
+    "presiden": re.compile(rf"(?<!\w)(?:{_HOLDER}presiden|presiden\s+(?:kita|sekarang))(?!\w)"),
+    "legislatif": re.compile(rf"(?<!\w)(?:{_HOLDER}dewan|anggota\s+dewan|(?:dua|tiga|tigo|telung|rong)\s+periode)(?!\w)"),
+}  # fmt: skip
+_INCUMBENT = re.compile(
+    r"(?<!\w)(?:petahana|incumbent|periode\s+(?:kedua|kaduo|kapindho)|lanjutkan|lanjut(?:kan)?\s+\w+)(?!\w)"
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,7 @@ class Entity:
     level: str | None
     election_id: str | None
     parties: tuple[str, ...]
+    incumbent: bool  # holds the office now (its roles say "petahana")
     profile: str  # the words that describe it, for role similarity
     quotes: tuple[str, ...]  # folded nicknames quoted in its roles
     colours: re.Pattern[str] | None  # its colours as words, regional spellings included
@@ -88,10 +101,10 @@ def _entities(registry: RegistrySpec) -> tuple[Entity, ...]:
                 stands.setdefault(abbr, []).append(e.id)
             out.append(Entity(
                 ("c", e.id, str(c.number)), {"election": e.id, "candidate": c.number}, e.level, e.id, c.parties,
-                fold(" ; ".join(words)), _quotes(c.roles), _colour_pattern(c.colours), (e.id,),
+                any("petahana" in fold(r) for r in c.roles), fold(" ; ".join(words)), _quotes(c.roles), _colour_pattern(c.colours), (e.id,),
             ))  # fmt: skip
     for p in registry.parties:
-        out.append(Entity(("p", p.abbr), {"party": p.abbr}, None, None, (p.abbr,),
+        out.append(Entity(("p", p.abbr), {"party": p.abbr}, None, None, (p.abbr,), False,
                           fold(" ; ".join(["partai", *p.colours])), (), _colour_pattern(p.colours),
                           tuple(dict.fromkeys(stands.get(p.abbr, ())))))  # fmt: skip
     return tuple(out)
@@ -118,13 +131,17 @@ def candidate_features(text: str, marked: Marked, registry: RegistrySpec,
     role_char = char_m @ char.transform([folded]).toarray()[0]
     keys = {m_key for m in marked.mentions for m_key in _keys_of(m.election_id, m.candidate, m.party)}
     shortlist = set(np.argsort(-role_word)[:SHORTLIST]) | set(np.argsort(-role_char)[:SHORTLIST])
-    chosen = [i for i, e in enumerate(entities) if e.key in keys or i in shortlist]
+    covered = {e.id for e in registry.elections if e.covers(region)}
+    # every entity of the ASN's own races competes, named or not: most unnamed targets are local
+    chosen = [i for i, e in enumerate(entities)
+              if e.key in keys or i in shortlist or any(eid in covered for eid in e.elections)]  # fmt: skip
     levels = {level for level, rx in LEVEL_WORDS.items() if rx.search(folded)}
     partai_word = bool(_PARTAI.search(folded))
     named_order = [k for m in marked.mentions if m.kind in _NAMED for k in _keys_of(m.election_id, m.candidate, None)]
     mentioned = {k for k in keys if k[0] == "c"} | {k for k in keys if k[0] == "p"}
     best_word, best_char = role_word.max(), role_char.max()
-    covered = {e.id for e in registry.elections if e.covers(region)}
+    office_now = {level for level, rx in _OFFICE_NOW.items() if rx.search(folded)}
+    incumbent_word = bool(_INCUMBENT.search(folded))
     after_partai = [
         folded[m.end() :].lstrip(" :-") for m in _PARTAI.finditer(folded)
     ]  # "partai ijo", "partai nang kuning"
@@ -154,6 +171,7 @@ def candidate_features(text: str, marked: Marked, registry: RegistrySpec,
             float(any(eid in covered for eid in e.elections)),
             len(e.colours.findall(folded)) if e.colours else 0,
             float(is_party and e.colours is not None and any(e.colours.match(w) for w in after_partai)),
+            float(e.incumbent and (e.level in office_now or incumbent_word)),
         ])  # fmt: skip
     return [entities[i] for i in chosen], np.asarray(rows, dtype=float)
 

@@ -147,3 +147,25 @@ def test_a_party_number_written_as_a_word_is_read_not_a_crash() -> None:
     marked = mark("pokoke partai telu, ojo lali", REGISTRY)
     assert [(m.kind, m.party) for m in marked.mentions] == [("party_number", "PRM")]
     assert mark("partai lima menang", REGISTRY).mentions == []  # no party has number five
+
+
+HATI = parse_registry("""
+elections:
+  - id: pilwalkot-seruni-2029
+    name: Pemilihan Wali Kota Seruni 2029
+    level: walikota
+    region: Kota Bandar Seruni
+    voting_day: 2029-11-27
+    candidates:
+      - number: 1
+        names: [Hendra Tirta]
+        aliases: [HATI, Pak Hendra]
+""")
+
+
+def test_an_acronym_that_is_a_word_counts_only_in_capitals() -> None:
+    found = lambda text: [(m.kind, m.text) for m in mark(text, HATI).mentions]  # noqa: E731
+    assert found("Hati-hati di jalan, sama-sama jaga kota") == []
+    assert found("Pilih HATI, pilih yang peduli") == [("alias", "HATI")]
+    assert found("#hati01 menang!") == []  # not a registered hashtag: only '#' + a name or an alias counts
+    assert found("Dukung #HATI!") == [("hashtag", "#HATI")]
