@@ -9,6 +9,11 @@ ENV PYTHONUNBUFFERED=1 \
 
 WORKDIR /app
 
+# WeasyPrint (the case report's PDF) needs pango and harfbuzz's subsetter, and a font to set the text in.
+RUN apt-get update -qq \
+    && apt-get install -y -qq --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # CPU torch first and pinned, from the CPU wheel index: otherwise a dependency pulls the CUDA build (GBs).
 RUN pip install --index-url https://download.pytorch.org/whl/cpu "torch==2.13.0"
 

@@ -15,9 +15,11 @@ from datetime import UTC, datetime
 from sqlmodel import Session
 
 from monitor.audit import entries
-from monitor.case_detail import CaseDetail, get_case
+from monitor.case_detail import get_case
 from monitor.cases import Viewer
+from monitor.evidence_summary import Line, case_report, report_text, summary_fields
 from monitor.models import Post
+from monitor.report_words import REPORT_ID
 
 __all__ = ["build_evidence_pack", "summary_fields"]
 
@@ -49,42 +51,6 @@ def _post_json(post: Post) -> dict[str, object]:
     }
 
 
-def summary_fields(detail: CaseDetail) -> dict[str, object]:
-    """The fields of a BKN public report: reported person, agency, time, place/URL, description."""
-    case, post, asn, score = detail.case, detail.post, detail.asn, detail.score
-    target = f"calon nomor urut {case.candidate_number}" if case.candidate_number else "tidak diketahui"
-    description = (
-        f"Unggahan {post.kind} di {post.platform} oleh {asn.name} (NIP {asn.nip}) dinilai '{case.label}' "
-        f"terhadap {target} pada pemilihan {case.election_id or '-'}."
-    )
-    if score is not None and score.skb_category:
-        description += f" Kategori SKB yang disarankan: {score.skb_category}."
-    return {
-        "nip_terlapor": asn.nip,
-        "nama_terlapor": asn.name,
-        "jabatan": asn.position,
-        "unit_kerja": asn.unit,
-        "instansi": f"{detail.agency.name} ({detail.agency.code})",
-        "ppk": detail.agency.ppk_name,
-        "waktu_kejadian": _iso(post.posted_at),
-        "waktu_pengambilan_bukti": _iso(post.captured_at),
-        "tempat_url": post.url,
-        "platform": post.platform,
-        "uraian": description,
-        "isi_unggahan": post.text,
-        "status_kasus": str(case.status),
-        "nomor_kasus": case.id,
-    }
-
-
-def _summary_text(fields: dict[str, object]) -> str:
-    lines = ["RINGKASAN LAPORAN DUGAAN PELANGGARAN NETRALITAS ASN", ""]
-    lines += [
-        f"{key.replace('_', ' ').title()}: {value if value is not None else '-'}" for key, value in fields.items()
-    ]
-    return "\n".join(lines) + "\n"
-
-
 def build_evidence_pack(session: Session, viewer: Viewer, case_id: int) -> tuple[bytes, str]:
     """The ZIP bytes and their SHA-256. Raises CaseNotFound outside the viewer's scope."""
     detail = get_case(session, viewer, case_id)
@@ -107,9 +73,10 @@ def build_evidence_pack(session: Session, viewer: Viewer, case_id: int) -> tuple
         for e in reversed(entries(session, object_type="case", object_ids=[str(case_id)], limit=10_000))
     ]
     files["audit_trail.json"] = json.dumps(trail, ensure_ascii=False, indent=2).encode()
-    fields = summary_fields(detail)
-    files["summary.json"] = json.dumps(fields, ensure_ascii=False, indent=2).encode()
-    files["summary.txt"] = _summary_text(fields).encode()
+    files["summary.json"] = json.dumps(summary_fields(detail), ensure_ascii=False, indent=2).encode()
+    # The archived copy of the post is in the pack itself: its raw payload, as captured.
+    archive = Line(REPORT_ID["report_archive"], f"posts/{detail.post.id}/raw_payload.txt")
+    files["summary.txt"] = report_text(case_report(detail, REPORT_ID, archive)).encode()
     manifest = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items()))
     files["manifest.sha256"] = manifest.encode()
     buffer = io.BytesIO()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from monitor.accounts import ERRORS_ID as ACCOUNT_ERRORS_ID
+from review_ui.messages_export import EXPORT_EN, EXPORT_ID
 
 ID: dict[str, str] = {
     "app_name": "Netra · Tinjauan Netralitas ASN",
@@ -219,6 +220,7 @@ ID: dict[str, str] = {
     "diteruskan ke sana.",
     "pack_altered": "Paket bukti yang diarsipkan tidak cocok dengan SHA-256 yang tercatat di log audit: "
     "arsip telah diubah. Laporkan ke admin.",
+    **EXPORT_ID,
 }
 
 EN: dict[str, str] = {
@@ -434,6 +436,7 @@ EN: dict[str, str] = {
     "pack_not_forwarded_to": "This case has not been forwarded to {target}, so there is no pack forwarded there.",
     "pack_altered": "The archived evidence pack does not match the SHA-256 recorded in the audit log: "
     "the archive was altered. Tell an admin.",
+    **EXPORT_EN,
 }
 
 ERRORS_ID: dict[str, str] = {

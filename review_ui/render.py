@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -28,12 +28,11 @@ from jinja2.lexer import (
 from markupsafe import Markup, escape
 
 from monitor.models import utcnow
+from monitor.wib import wib
 from review_ui.i18n import COOKIE, DEFAULT_LANG, LANGS, pick_lang, translate
 from review_ui.security import CSRF_FIELD, csrf_token
 
 TEMPLATES = Path(__file__).parent / "templates"
-JAKARTA_OFFSET_H = 7
-_WIB = timedelta(hours=JAKARTA_OFFSET_H)
 
 
 def highlight(text: str | None, spans: list[dict[str, object]] | None) -> Markup:
@@ -62,17 +61,6 @@ def highlight(text: str | None, spans: list[dict[str, object]] | None) -> Markup
         pos = end
     out.append(str(escape(text[pos:])))
     return Markup("".join(out))
-
-
-def wib(value: datetime | None) -> str:
-    """A moment as Western Indonesian Time, which is what officials read: "%d-%m-%Y %H:%M WIB".
-
-    Formatted by hand: `strftime` took twice as long, and a queue or case page shows 50-100 of these.
-    """
-    if value is None:
-        return "-"
-    local = (value if value.tzinfo is UTC else value.astimezone(UTC)) + _WIB
-    return f"{local.day:02d}-{local.month:02d}-{local.year} {local.hour:02d}:{local.minute:02d} WIB"
 
 
 def pretty_payload(raw: str) -> str:

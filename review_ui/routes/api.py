@@ -7,8 +7,9 @@ Authenticate with HTTP Basic (email:password), or with the page's session cookie
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
@@ -22,6 +23,7 @@ from review_ui.deps import audit_readers, db, viewer
 from review_ui.evidence_download import evidence_response
 from review_ui.filters import parse_filters
 from review_ui.render import page
+from review_ui.routes.report import report_pdf_response
 from review_ui.security import csrf_protect
 
 router = APIRouter(prefix="/api", dependencies=[Depends(csrf_protect)], tags=["cases"])
@@ -117,6 +119,24 @@ def evidence(
     """Built now; with `as_forwarded=1` the bytes as forwarded (latest, or to `target`), whose SHA-256 the
     `case.forward` audit entry recorded (404 when the case was never forwarded)."""
     return evidence_response(session, v, case_id, as_forwarded=as_forwarded, target=target, lang=None)
+
+
+@router.get(
+    "/cases/{case_id}/report.pdf",
+    summary="The case report for BKN (PDF)",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def report_pdf(
+    case_id: int,
+    request: Request,
+    lang: Literal["id", "en"] = Query("id", description="the report's language (Indonesian for BKN)"),
+    v: Viewer = Depends(viewer),
+    session: Session = Depends(db),
+) -> Response:
+    """The reviewers' decision, the reported ASN, the incident with its evidence (times in WIB), and the
+    model's reading as a separate part; the same report as the page `/cases/{id}/report`. Audited."""
+    return report_pdf_response(request, v, session, case_id, lang)
 
 
 @router.post("/cases/{case_id}/{action}", response_model=ActionOut, summary="Act on a case")
