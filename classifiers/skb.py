@@ -22,6 +22,20 @@ CATEGORIES = {
     "kampanye_hitam": "Menyerang / mendiskreditkan peserta pemilihan di media sosial",
 }
 
+# The rule each category breaks, as the reviewer cites it. SKB 2/2022 (the joint decree on supervising ASN
+# neutrality) lists these acts and sends each to the ban in PP 94/2021 (civil servants' discipline), Pasal 5
+# huruf n: supporting a candidate by 1. joining a campaign, 2. using party or civil-service attributes,
+# 5. acts favouring or harming a candidate, 6. meetings, calls, appeals or gifts that take a side.
+# The one place this mapping lives: the pages, the reason line and the API read it from here.
+ARTICLES = {
+    "ajakan_memilih": "SKB 2/2022; PP 94/2021 Pasal 5 huruf n angka 6",
+    "atribut_kampanye": "SKB 2/2022; PP 94/2021 Pasal 5 huruf n angka 2",
+    "hadir_kampanye": "SKB 2/2022; PP 94/2021 Pasal 5 huruf n angka 1",
+    "membagikan_konten": "SKB 2/2022; PP 94/2021 Pasal 5 huruf n angka 6",
+    "komentar_dukungan": "SKB 2/2022; PP 94/2021 Pasal 5 huruf n angka 6",
+    "kampanye_hitam": "SKB 2/2022; PP 94/2021 Pasal 5 huruf n angka 5",
+}
+
 
 def cues(text: str) -> dict[str, bool]:
     return {

@@ -72,6 +72,7 @@ class ScoreRow(NamedTuple):
     probabilities: dict[str, float]
     model_version: str
     skb_category: str | None
+    mentions: list[dict[str, object]]  # the registry mentions the matcher found (shown apart from `spans`)
 
 
 class AsnRow(NamedTuple):
@@ -170,7 +171,7 @@ _GROUPS: tuple[tuple[Any, tuple[Any, ...]], ...] = (
             Post.version,
         ),
     ),
-    (ScoreRow, (Score.spans, Score.probabilities, Score.model_version, Score.skb_category)),
+    (ScoreRow, (Score.spans, Score.probabilities, Score.model_version, Score.skb_category, Score.mentions)),
     (AsnRow, (Asn.name, Asn.nip, Asn.position, Asn.unit)),
     (AgencyRow, (Agency.name, Agency.code, Agency.ppk_name)),
 )

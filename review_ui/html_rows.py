@@ -16,10 +16,12 @@ from markupsafe import Markup, escape
 from monitor.case_detail import EarlierCase
 from monitor.cases import ACTIVE_STATUSES, QueueRow
 from monitor.models import utcnow
+from monitor.registry_names import RegistryNames, Target
 from review_ui.i18n import translate
+from review_ui.reason import target_text
 from review_ui.render import remaining, wib
 
-__all__ = ["agency_options", "earlier_cases", "plain_options", "queue_rows"]
+__all__ = ["agency_options", "earlier_cases", "election_options", "plain_options", "queue_rows"]
 
 _ACTIVE = frozenset(s.value for s in ACTIVE_STATUSES)
 
@@ -35,7 +37,8 @@ def _text(lang: str, key: str, n: object = None) -> Markup:
     return escape(translate(lang, key) if n is None else translate(lang, key, n=n))
 
 
-def queue_rows(rows: Iterable[QueueRow], lang: str, can_act: bool) -> Markup:
+def queue_rows(rows: Iterable[QueueRow], lang: str, can_act: bool, names: RegistryNames) -> Markup:
+    """The queue's `<tr>`s; the target in words (candidate's names and election), never a slug."""
     select_label = _text(lang, "select_case")
     purged = translate(lang, "text_purged")
     out: list[str] = []
@@ -49,8 +52,8 @@ def queue_rows(rows: Iterable[QueueRow], lang: str, can_act: bool) -> Markup:
             else ""
         )
         candidate = (
-            f'<div class="muted small">{_text(lang, "candidate_no", r.candidate_number)}</div>'
-            if r.candidate_number
+            f'<div class="muted small target">{escape(target_text(lang, Target(r.election_id, r.candidate_number), names))}</div>'
+            if r.election_id
             else ""
         )
         active = r.status in _ACTIVE
@@ -88,6 +91,16 @@ def agency_options(agencies: Iterable[tuple[int, str, str]], selected: str | Non
             f'<option value="{int(agency_id)}" {"selected" if selected == str(agency_id) else ""}>'
             f"{_escaped(code)} · {_escaped(name)}</option>"
             for agency_id, code, name in agencies
+        )
+    )
+
+
+def election_options(election_ids: Iterable[str], names: RegistryNames, selected: str | None) -> Markup:
+    """The election filter's `<option>`s: the slug as value, the election's title as text."""
+    return Markup(
+        "".join(
+            f'<option value="{escape(e)}" {"selected" if selected == e else ""}>{escape(names.election(e))}</option>'
+            for e in election_ids
         )
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from monitor.accounts import ERRORS_ID as ACCOUNT_ERRORS_ID
+from review_ui import messages_reading as reading
 from review_ui.messages_export import EXPORT_EN, EXPORT_ID
 
 ID: dict[str, str] = {
@@ -120,7 +121,6 @@ ID: dict[str, str] = {
     "candidate_no": "calon no. {n}",
     "model_version": "Versi model",
     "skb_category": "Kategori SKB yang disarankan",
-    "highlighted": "Bagian yang menentukan penilaian ditandai kuning.",
     "history": "Riwayat tindakan",
     "actions": "Tindakan",
     "reason": "Alasan",
@@ -221,6 +221,7 @@ ID: dict[str, str] = {
     "pack_altered": "Paket bukti yang diarsipkan tidak cocok dengan SHA-256 yang tercatat di log audit: "
     "arsip telah diubah. Laporkan ke admin.",
     **EXPORT_ID,
+    **reading.ID,
 }
 
 EN: dict[str, str] = {
@@ -338,7 +339,6 @@ EN: dict[str, str] = {
     "candidate_no": "candidate no. {n}",
     "model_version": "Model version",
     "skb_category": "Suggested SKB category",
-    "highlighted": "The parts that drove the assessment are highlighted in yellow.",
     "history": "Action history",
     "actions": "Actions",
     "reason": "Reason",
@@ -437,6 +437,7 @@ EN: dict[str, str] = {
     "pack_altered": "The archived evidence pack does not match the SHA-256 recorded in the audit log: "
     "the archive was altered. Tell an admin.",
     **EXPORT_EN,
+    **reading.EN,
 }
 
 ERRORS_ID: dict[str, str] = {
@@ -450,4 +451,5 @@ ERRORS_ID: dict[str, str] = {
     "forward to one of: bawaslu, bkn": "Pilih tujuan: Bawaslu atau BKN.",
     "auditors have read-only access": "Auditor hanya memiliki akses baca.",
     **ACCOUNT_ERRORS_ID,
+    **reading.ERRORS_ID,
 }

@@ -11,9 +11,12 @@ from monitor.case_actions import CATEGORIES, FORWARD_TARGETS
 from monitor.case_view import case_view
 from monitor.cases import Viewer
 from monitor.models import CaseStatus
+from monitor.registry_names import Target, registry_names
 from review_ui.deps import db, in_thread, viewer
 from review_ui.evidence_download import evidence_response
+from review_ui.highlight import highlight_post
 from review_ui.html_rows import earlier_cases
+from review_ui.reason import reason_line, skb_text, target_text
 from review_ui.render import lang_of, page
 from review_ui.security import csrf_protect
 
@@ -41,9 +44,18 @@ def _case_page(request: Request, v: Viewer, session: Session, case_id: int) -> R
     offered = OFFERED.get(str(detail.case.status), ()) if v.can_act else ()
     if detail.first_confirmer_id == v.user_id:
         offered = tuple(a for a in offered if a != "confirm")
+    lang, c, s = lang_of(request), detail.case, detail.score
+    names = registry_names(session)
+    target = Target(c.election_id, c.candidate_number, c.party)
+    category = s.skb_category if s else None
     context = {
         "viewer": v,
         "d": detail,
+        # the model's reading in words: names instead of slugs, the SKB article, one plain reason line
+        "reason": reason_line(lang, label=c.label, category=category, target=target, names=names, score=c.score),
+        "target_text": target_text(lang, target, names),
+        "skb_text": skb_text(lang, category),
+        "post_html": highlight_post(detail.post.text, s.mentions if s else [], s.spans if s else [], lang),
         "offered": offered,
         "categories": CATEGORIES,
         "targets": FORWARD_TARGETS,

@@ -11,9 +11,10 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from monitor.cases import Viewer, filter_options, queue
+from monitor.registry_names import registry_names
 from review_ui.deps import in_thread
 from review_ui.filters import parse_filters
-from review_ui.html_rows import agency_options, plain_options, queue_rows
+from review_ui.html_rows import agency_options, election_options, plain_options, queue_rows
 from review_ui.render import page
 from review_ui.security import csrf_protect
 
@@ -54,6 +55,8 @@ def _queue_page(request: Request, v: Viewer, session: Session) -> Response:
         "queue_rows": queue_rows,
         "agency_options": agency_options,
         "plain_options": plain_options,
+        "election_options": election_options,
+        "names": registry_names(session),  # election slugs and candidate numbers shown as names
         "counts": counts,
         "active_count": sum(counts[s] for s in ("open", "awaiting_second", "clarification")),
         "total_count": sum(counts.values()),
