@@ -21,7 +21,19 @@ from monitor.sessions import SESSION_TTL_S
 from review_ui.deps import LoginRequired
 from review_ui.metrics_access import metrics_reader
 from review_ui.render import page
-from review_ui.routes import actions, admin, admin_accounts, api, audit, auth, case, dashboard, queue, report
+from review_ui.routes import (
+    actions,
+    admin,
+    admin_accounts,
+    api,
+    audit,
+    auth,
+    case,
+    dashboard,
+    export,
+    queue,
+    report,
+)
 from review_ui.security import LoginThrottle, SecurityHeaders
 
 SESSION_COOKIE = "netra_session"
@@ -99,7 +111,7 @@ def create_app(
         return _error(request, 422, f"invalid or missing field(s): {fields}")
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
-    for module in (auth, queue, case, report, actions, dashboard, audit, admin, admin_accounts, api):
+    for module in (auth, export, queue, case, report, actions, dashboard, audit, admin, admin_accounts, api):
         app.include_router(module.router)
     # /metrics counts cases: a bearer token or an admin's session (/healthz is in routes/auth, open)
     app.include_router(metrics_router(app.state.engine, health=False, guard=metrics_reader))

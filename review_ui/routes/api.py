@@ -17,11 +17,12 @@ from sqlmodel import Session
 from monitor import case_actions as act
 from monitor.audit import verify
 from monitor.case_detail import get_case
-from monitor.cases import Viewer, queue
+from monitor.cases import CaseFilters, Viewer, queue
 from monitor.evidence_archive import forward_with_pack
+from review_ui.case_csv import csv_response
 from review_ui.deps import audit_readers, db, viewer
 from review_ui.evidence_download import evidence_response
-from review_ui.filters import parse_filters
+from review_ui.filters import FILTERS, api_filters
 from review_ui.render import page
 from review_ui.routes.report import report_pdf_response
 from review_ui.security import csrf_protect
@@ -74,15 +75,29 @@ class ActionOut(BaseModel):
     status: str
 
 
-@router.get("/cases", response_model=CaseList, summary="The queue (same filters as the page)")
+@router.get(
+    "/cases",
+    response_model=CaseList,
+    summary="The queue (same filters as the page), as JSON or CSV",
+    responses={200: {"content": {"text/csv": {}}}, 400: {"description": "an unknown query parameter, or a bad value"}},
+)
 def list_cases(
     request: Request,
-    after: str | None = None,
-    limit: int = 50,
+    found: tuple[CaseFilters, str] = Depends(api_filters),
+    after: str | None = Query(None, description="cursor: the `next_cursor` of the page before (JSON only)"),
+    limit: int = Query(50, description="cases per page, 1 to 200 (clamped; JSON only)"),
+    format: Literal["json", "csv"] = Query(
+        "json", description="csv: every matching case (not a page) as a spreadsheet file, UTF-8 with BOM"
+    ),
+    lang: Literal["id", "en"] = Query("id", description="the CSV's column names and words"),
     v: Viewer = Depends(viewer),
     session: Session = Depends(db),
-) -> CaseList:
-    filters, _ = parse_filters(request.query_params)
+) -> CaseList | Response:
+    """Unknown query parameters are refused (400), so that a misspelt filter never returns every case."""
+    filters, _ = found
+    if format == "csv":
+        kept = {k: val for k, val in request.query_params.items() if k in FILTERS}
+        return csv_response(session, v, filters, kept, lang=lang, base_url=str(request.base_url))
     try:
         result = queue(session, v, filters, cursor=after, limit=max(1, min(limit, 200)))
     except ValueError as exc:
