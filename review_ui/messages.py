@@ -31,6 +31,12 @@ ID: dict[str, str] = {
     "account_do_remove": "Hapus dari pemantauan",
     "account_do_restore": "Pulihkan",
     "no_accounts": "Tidak ada akun yang cocok.",
+    "asn_export_title": "Akses subjek data: semua data satu ASN",
+    "asn_export_intro": "Unduh satu ZIP berisi semua yang disimpan Netra tentang satu NIP: baris register, akun, "
+    "unggahan dan versinya, penilaian model, kasus, tindakan peninjau, paket bukti yang diteruskan dan entri log "
+    "audit, dengan README yang menjelaskan tiap berkas (UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi). "
+    "Setiap ekspor tercatat di log audit beserta alasannya.",
+    "asn_export_button": "Unduh data ASN (ZIP)",
     "nav_api": "API",
     "logout": "Keluar",
     "lang_switch": "English",
@@ -249,6 +255,12 @@ EN: dict[str, str] = {
     "account_do_remove": "Remove from monitoring",
     "account_do_restore": "Restore",
     "no_accounts": "No matching accounts.",
+    "asn_export_title": "Subject access: everything held on one ASN",
+    "asn_export_intro": "Download one ZIP with everything Netra holds on one NIP: registry row, accounts, posts and "
+    "their versions, model scores, cases, reviewers' actions, forwarded evidence packs and audit entries, with a "
+    "README saying what each file holds (Indonesian Personal Data Protection Law 27/2022). Every export is "
+    "recorded in the audit log with its reason.",
+    "asn_export_button": "Download ASN data (ZIP)",
     "nav_api": "API",
     "logout": "Log out",
     "lang_switch": "Bahasa Indonesia",

@@ -6,6 +6,7 @@ import typer
 from pydantic import ValidationError
 
 from monitor.cli import accounts as accounts_cli
+from monitor.cli import asn as asn_cli
 from monitor.cli import audit as audit_cli
 from monitor.cli import cases as cases_cli
 from monitor.cli import collect as collect_cli
@@ -31,6 +32,7 @@ app.add_typer(db_cli.app, name="db")
 app.add_typer(registry_cli.registry_app, name="registry")
 app.add_typer(registry_cli.elections_app, name="elections")
 app.add_typer(accounts_cli.app, name="accounts")
+app.add_typer(asn_cli.app, name="asn")
 app.add_typer(model_cli.model_app, name="model")
 app.command("classify")(model_cli.classify_cmd)
 app.add_typer(digest_cli.app, name="digest")

@@ -1,6 +1,9 @@
-"""Helpers shared by the CLI modules: settings, engine, console."""
+"""Helpers shared by the CLI modules: settings, engine, console, files written whole."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 from rich.console import Console
 from sqlalchemy import Engine
@@ -21,3 +24,10 @@ def ready_engine() -> Engine:
     engine = get_engine(settings().db_url)
     upgrade(engine)
     return engine
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """All or nothing: a half-written pack or export must never look complete."""
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
@@ -10,7 +9,7 @@ from sqlmodel import Session
 
 from monitor.audit import record
 from monitor.cases import CaseNotFound, Viewer
-from monitor.cli._common import console, err_console, ready_engine
+from monitor.cli._common import console, err_console, ready_engine, write_whole
 from monitor.evidence import build_evidence_pack
 from monitor.evidence_archive import ArchiveError, NotForwarded, forwarded_pack
 from monitor.models import Role
@@ -24,13 +23,6 @@ CLI_VIEWER = Viewer(0, ACTOR, ACTOR, Role.admin, None)
 def _fail(message: str) -> typer.Exit:
     err_console.print(f"[red]Gagal:[/red] {message}", highlight=False, markup=True)
     return typer.Exit(1)
-
-
-def _write(path: Path, data: bytes) -> None:
-    """All or nothing: a half-written pack must never look like evidence."""
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)
 
 
 @app.command("evidence")
@@ -61,7 +53,7 @@ def evidence(
             ) from exc
         except ArchiveError as exc:
             raise _fail(f"arsip paket bukti telah diubah ({exc})") from exc
-        _write(output, pack)
+        write_whole(output, pack)
         record(
             session, ACTOR, "case.evidence_download", "case", str(case_id), {"sha256": digest, "via": "cli"} | details
         )

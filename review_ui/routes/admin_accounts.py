@@ -1,4 +1,5 @@
-"""Admin page: the registered social-media accounts of ASN; verify, reject, remove or restore one."""
+"""Admin page: the registered social-media accounts of ASN; verify, reject, remove or restore one; export
+everything held on one NIP (subject access)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlmodel import Session
 
 from monitor.accounts import STATUSES, AccountError, change_account, list_accounts
 from monitor.cases import Viewer
+from monitor.subject_access import SubjectError, check_reason, export_asn, record_export
 from review_ui.deps import admin_only, db
 from review_ui.i18n import translate, translate_error
 from review_ui.render import flash, lang_of, page
@@ -76,3 +78,29 @@ def change_one(
     session.commit()
     flash(request, translate(lang, "saved"))
     return RedirectResponse(back, status_code=303)
+
+
+@router.post("/asn-export")
+def export_one_asn(
+    request: Request,
+    nip: str = Form(""),
+    reason: str = Form(""),
+    v: Viewer = Depends(admin_only),
+    session: Session = Depends(db),
+) -> Response:
+    """Everything held on one NIP as a ZIP download (monitor.subject_access), recorded in the audit log."""
+    try:
+        why = check_reason(reason)
+        made = export_asn(session, nip, actor=v.email)
+    except SubjectError as exc:
+        session.rollback()
+        flash(request, exc.indonesian if lang_of(request) == "id" else exc.english, "error")
+        return RedirectResponse("/admin/accounts#asn-export", status_code=303)
+    record_export(session, made, actor=v.email, reason=why, via="web")
+    session.commit()
+    headers = {
+        "Content-Disposition": f'attachment; filename="{made.filename}"',
+        "Cache-Control": "no-store",  # personal data: never kept by a browser or proxy cache
+        "X-Export-SHA256": made.sha256,
+    }
+    return Response(made.content, media_type="application/zip", headers=headers)
