@@ -20,6 +20,7 @@ from monitor.audit import record
 from monitor.case_detail import first_confirmer
 from monitor.cases import ACTIVE_STATUSES, CaseNotFound, Viewer, scoped_case
 from monitor.change_generation import ChangeGeneration, GenerationCache
+from monitor.corrections import CorrectionError, correction_of
 from monitor.models import Case, CaseStatus, ReviewAction, Role, User, utcnow
 
 __all__ = [
@@ -99,9 +100,25 @@ def _log(
     return ActionResult(case.id, new_status, action)
 
 
+def _corrected(
+    session: Session, viewer: Viewer, case: Case, details: dict[str, object], label: str, target: str, confirming: bool
+) -> dict[str, object]:
+    """`details` with the reviewer's correction of the model's label / target, audited as `case.correct`."""
+    try:
+        correction = correction_of(session, case, label=label, target=target, confirming=confirming)
+    except CorrectionError as exc:
+        raise ActionError(str(exc)) from exc
+    if correction is None:
+        return details
+    record(session, viewer.email, "case.correct", "case", str(case.id), dict(correction))
+    return details | {"correction": correction}
+
+
 def confirm(
-    session: Session, viewer: Viewer, case_id: int, *, category: str, reason: str, note: str = ""
-) -> ActionResult:
+    session: Session, viewer: Viewer, case_id: int, *, category: str, reason: str, note: str = "",
+    label: str = "", target: str = "",
+) -> ActionResult:  # fmt: skip
+    """`label` / `target` (optional): the reviewer's correction of the model's reading (monitor.corrections)."""
     reason = _reason(reason)
     if category not in CATEGORIES:
         raise ActionError(f"category must be one of: {', '.join(CATEGORIES)}")
@@ -112,15 +129,23 @@ def confirm(
         first = first_confirmer(session, case)
         if first == viewer.user_id:
             raise ActionError("a second, different reviewer must confirm this case")
+        details = _corrected(session, viewer, case, details, label, target, confirming=True)
         return _log(session, viewer, case, "confirm", reason, details | {"second": True}, CaseStatus.confirmed)
+    details = _corrected(session, viewer, case, details, label, target, confirming=True)
     return _log(session, viewer, case, "confirm", reason, details | {"second": False}, CaseStatus.awaiting_second)
 
 
-def dismiss(session: Session, viewer: Viewer, case_id: int, *, reason: str) -> ActionResult:
+def dismiss(
+    session: Session, viewer: Viewer, case_id: int, *, reason: str, label: str = "", target: str = ""
+) -> ActionResult:
     reason = _reason(reason)
     case = _act(session, viewer, case_id, ACTIVE_STATUSES, "dismiss")
-    # The reviewer's "no" becomes a training example: this post is not partisan (label netral).
-    return _log(session, viewer, case, "dismiss", reason, {"training_label": "netral"}, CaseStatus.dismissed)
+    # The reviewer's "no" becomes a training example: netral, unless they corrected the label (a post can
+    # take a side and still not be this ASN's violation; the stance model should learn the side).
+    details = _corrected(session, viewer, case, {}, label, target, confirming=False)
+    correction: Any = details.get("correction") or {}
+    training = correction["label"]["after"] if "label" in correction else "netral"
+    return _log(session, viewer, case, "dismiss", reason, details | {"training_label": training}, CaseStatus.dismissed)
 
 
 def request_clarification(session: Session, viewer: Viewer, case_id: int, *, reason: str) -> ActionResult:

@@ -22,6 +22,7 @@ from classifiers.inference import Classifier, PostInput, load_classifier
 from classifiers.training_run import DEFAULT_RECIPE, QUICK_RECIPE, Example, Recipe, RunResult, run_training
 from classifiers.versions import active_dir
 from monitor.config import Settings
+from monitor.corrections import corrected_labels
 from monitor.elections import registry_from_db
 from monitor.models import Asn, Case, CaseStatus, Post, PostVersion, Score
 
@@ -91,7 +92,8 @@ def train_model(settings: Settings, *, base: Path | None = None, seed: int = 13,
 
 
 def reviewed_examples(engine: Engine) -> list[Example]:
-    """Reviewers' decisions as training data: confirmed cases keep their label, dismissed ones are netral.
+    """Reviewers' decisions as training data: the label a reviewer corrected it to (monitor.corrections),
+    else confirmed cases keep the model's label and dismissed ones are netral.
 
     The text is the version the reviewers judged (the one flagged): a post edited after the decision
     must not lend its new words to the old label.
@@ -99,18 +101,20 @@ def reviewed_examples(engine: Engine) -> list[Example]:
     decided = {CaseStatus.confirmed, CaseStatus.forwarded, CaseStatus.closed, CaseStatus.dismissed}
     with Session(engine) as session:
         rows = session.exec(
-            select(Case.status, Case.label, Case.post_version, Post.version, Post.text, PostVersion.text)
+            select(Case.id, Case.status, Case.label, Case.post_version, Post.version, Post.text, PostVersion.text)
             .join(Post, col(Post.id) == Case.post_id)
             .outerjoin(
                 PostVersion, (col(PostVersion.post_id) == Case.post_id) & (PostVersion.version == Case.post_version)
             )
             .where(col(Case.status).in_(decided))
         ).all()
+        corrected = corrected_labels(session, [row[0] for row in rows])
     examples = []
-    for status, label, judged, current, current_text, earlier_text in rows:
+    for case_id, status, label, judged, current, current_text, earlier_text in rows:
         text = current_text if judged == current else earlier_text
+        decided_label = corrected.get(case_id, "netral" if status == CaseStatus.dismissed else label)
         if text is not None:  # purged by retention: nothing to learn from
-            examples.append(Example(text=text, label="netral" if status == CaseStatus.dismissed else label))
+            examples.append(Example(text=text, label=decided_label))
     return examples
 
 

@@ -11,7 +11,7 @@ from classifiers.skb import ARTICLES, CATEGORIES
 from monitor.registry_names import RegistryNames, Target
 from review_ui.i18n import translate
 
-__all__ = ["decimal", "reason_line", "skb_text", "target_text"]
+__all__ = ["correction_text", "decimal", "reason_line", "skb_text", "target_of", "target_text"]
 
 
 def decimal(lang: str, value: float, places: int = 2) -> str:
@@ -33,6 +33,34 @@ def target_text(lang: str, target: Target, names: RegistryNames) -> str:
     if target.party:
         return translate(lang, "target_party", party=names.party(target.party))
     return translate(lang, "no_target")
+
+
+def target_of(target: dict[str, object] | None) -> Target:
+    """A stored target ({"election", "candidate"} or {"party"}, as scores and corrections keep it) as a Target."""
+    if not target:
+        return Target()
+    candidate = target.get("candidate")
+    return Target(
+        election_id=str(target["election"]) if target.get("election") else None,
+        candidate_number=int(candidate) if isinstance(candidate, int) else None,
+        party=str(target["party"]) if target.get("party") else None,
+    )
+
+
+def correction_text(lang: str, correction: object, names: RegistryNames) -> str:
+    """A reviewer's correction in words ("label Dukungan → Serangan; sasaran … → …"); "" for none."""
+    if not isinstance(correction, dict):
+        return ""
+    parts = []
+    label = correction.get("label")
+    if isinstance(label, dict):
+        before, after = (translate(lang, f"label_{label.get(k)}") for k in ("before", "after"))
+        parts.append(translate(lang, "correction_label", before=before, after=after))
+    target = correction.get("target")
+    if isinstance(target, dict):
+        before, after = (target_text(lang, target_of(target.get(k)), names) for k in ("before", "after"))
+        parts.append(translate(lang, "correction_target", before=before, after=after))
+    return "; ".join(parts)
 
 
 def skb_text(lang: str, category: str | None) -> str:

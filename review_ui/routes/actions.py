@@ -44,14 +44,17 @@ def case_action(
     sanctioned: str = Form(""),
     decided_on: str = Form(""),
     assignee_id: int = Form(0),
+    correct_label: str = Form(""),  # confirm / dismiss: the reviewer's correction of the model's reading
+    correct_target: str = Form(""),
     v: Viewer = Depends(viewer),
     session: Session = Depends(db),
 ) -> RedirectResponse:
+    fix = {"label": correct_label, "target": correct_target}
     try:
         if action == "confirm":
-            result = act.confirm(session, v, case_id, category=category, reason=reason, note=note)
+            result = act.confirm(session, v, case_id, category=category, reason=reason, note=note, **fix)
         elif action == "dismiss":
-            result = act.dismiss(session, v, case_id, reason=reason)
+            result = act.dismiss(session, v, case_id, reason=reason, **fix)
         elif action == "clarify":
             result = act.request_clarification(session, v, case_id, reason=reason)
         elif action == "answer":

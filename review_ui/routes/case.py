@@ -10,13 +10,14 @@ from monitor.audit import trail
 from monitor.case_actions import CATEGORIES, FORWARD_TARGETS
 from monitor.case_view import case_view
 from monitor.cases import Viewer
+from monitor.corrections import target_choices
 from monitor.models import CaseStatus
 from monitor.registry_names import Target, registry_names
 from review_ui.deps import db, in_thread, viewer
 from review_ui.evidence_download import evidence_response
 from review_ui.highlight import highlight_post
 from review_ui.html_rows import earlier_cases
-from review_ui.reason import reason_line, skb_text, target_text
+from review_ui.reason import correction_text, reason_line, skb_text, target_of, target_text
 from review_ui.render import lang_of, page
 from review_ui.security import csrf_protect
 
@@ -56,6 +57,11 @@ def _case_page(request: Request, v: Viewer, session: Session, case_id: int) -> R
         "target_text": target_text(lang, target, names),
         "skb_text": skb_text(lang, category),
         "post_html": highlight_post(detail.post.text, s.mentions if s else [], s.spans if s else [], lang),
+        # reviewers' corrections of the model's label / target: the choices, and each action's in words
+        "target_choices": [(value, target_text(lang, target_of(t), names)) for value, t in target_choices(session)]
+        if {"confirm", "dismiss"} & set(offered)
+        else [],
+        "corrections": [correction_text(lang, a.details.get("correction"), names) for a, _ in detail.actions],
         "offered": offered,
         "categories": CATEGORIES,
         "targets": FORWARD_TARGETS,
