@@ -19,6 +19,19 @@ EXPORT_ID: dict[str, str] = {
     "back_to_case": "← Kembali ke kasus",
     "csv_download": "Unduh CSV (sesuai saringan)",
     "csv_link": "Tautan kasus",
+    "archive_open": "Salinan arsip Netra",
+    "archive_title": "Salinan arsip Netra",
+    "archive_intro": "Teks dan data mentah unggahan persis seperti yang diambil Netra, dengan waktu pengambilan dan "
+    "SHA-256-nya. Salinan ini tetap ada walau unggahan asli dihapus atau sumbernya tidak dapat dijangkau.",
+    "archive_original": "Unggahan asli",
+    "archive_version": "Versi",
+    "archive_flagged": "versi yang ditandai dalam kasus ini",
+    "archive_request": "Diambil dari",
+    "archive_intact": "✓ cocok dengan data yang tersimpan",
+    "archive_altered": "✗ TIDAK cocok: data mentah telah berubah sejak diambil. Laporkan ke admin.",
+    "archive_text": "Teks unggahan",
+    "archive_payload": "Data mentah (payload) seperti diterima",
+    "archive_no_version": "Unggahan ini tidak punya versi {n}.",
 }
 
 EXPORT_EN: dict[str, str] = {
@@ -30,4 +43,17 @@ EXPORT_EN: dict[str, str] = {
     "back_to_case": "← Back to the case",
     "csv_download": "Download CSV (as filtered)",
     "csv_link": "Case link",
+    "archive_open": "Netra's archived copy",
+    "archive_title": "Netra's archived copy",
+    "archive_intro": "The post's text and raw data exactly as Netra captured them, with the capture time and "
+    "SHA-256. This copy stays when the original is deleted or its source no longer answers.",
+    "archive_original": "Original post",
+    "archive_version": "Version",
+    "archive_flagged": "the version flagged in this case",
+    "archive_request": "Fetched from",
+    "archive_intact": "✓ matches the stored data",
+    "archive_altered": "✗ DOES NOT match: the raw data changed since it was captured. Tell an admin.",
+    "archive_text": "Text of the post",
+    "archive_payload": "Raw data (payload) as received",
+    "archive_no_version": "This post has no version {n}.",
 }

@@ -15,7 +15,20 @@ from sqlmodel import Session, select
 from monitor import case_actions as act
 from monitor.cases import Viewer
 from monitor.models import Asn, Case, ReviewAction, User
-from review_ui.routes import actions, admin, admin_accounts, api, audit, auth, case, dashboard, export, queue, report
+from review_ui.routes import (
+    actions,
+    admin,
+    admin_accounts,
+    api,
+    archive,
+    audit,
+    auth,
+    case,
+    dashboard,
+    export,
+    queue,
+    report,
+)
 from review_ui.security import LoginThrottle
 from tests.utils.factories import make_account, make_agency, make_asn, make_case, make_post
 from tests.utils.review import PASSWORD, ROLES, World, csrf_of, login, make_client, seed_world
@@ -38,6 +51,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/cases/{case_id}/evidence.zip"): "scoped",
     ("GET", "/cases/{case_id}/report"): "scoped",
     ("GET", "/cases/{case_id}/report.pdf"): "scoped",
+    ("GET", "/cases/{case_id}/archive"): "scoped",
     ("GET", "/cases.csv"): "list",
     ("POST", "/cases/{case_id}/{action}"): "act",
     ("POST", "/bulk-dismiss"): "act-bulk",
@@ -66,7 +80,7 @@ ACTORS = {"admin", "sup_a", "sup_a2", "sup_b"}
 
 def app_routes() -> set[tuple[str, str]]:
     found = set()
-    for module in (auth, export, queue, case, report, actions, dashboard, audit, admin, admin_accounts, api):
+    for module in (auth, export, queue, case, report, archive, actions, dashboard, audit, admin, admin_accounts, api):
         for route in module.router.routes:
             for method in route.methods - {"HEAD"}:
                 found.add((method, route.path))
