@@ -19,6 +19,7 @@ from monitor.case_detail import get_case
 from monitor.cases import Viewer
 from monitor.evidence_summary import Line, case_report, report_text, summary_fields
 from monitor.models import Post
+from monitor.registry_names import registry_names
 from monitor.report_words import REPORT_ID
 
 __all__ = ["build_evidence_pack", "summary_fields"]
@@ -76,7 +77,7 @@ def build_evidence_pack(session: Session, viewer: Viewer, case_id: int) -> tuple
     files["summary.json"] = json.dumps(summary_fields(detail), ensure_ascii=False, indent=2).encode()
     # The archived copy of the post is in the pack itself: its raw payload, as captured.
     archive = Line(REPORT_ID["report_archive"], f"posts/{detail.post.id}/raw_payload.txt")
-    files["summary.txt"] = report_text(case_report(detail, REPORT_ID, archive)).encode()
+    files["summary.txt"] = report_text(case_report(detail, REPORT_ID, archive, registry_names(session))).encode()
     manifest = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items()))
     files["manifest.sha256"] = manifest.encode()
     buffer = io.BytesIO()

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import NamedTuple
 
+from classifiers.skb import ARTICLES
 from monitor.case_detail import CaseDetail
-from monitor.models import ReviewAction
+from monitor.models import Case, ReviewAction
+from monitor.registry_names import RegistryNames
 from monitor.wib import WIB, wib
 
 _WIB_ZONE = timezone(WIB)
@@ -111,29 +113,46 @@ def _incident(words: Mapping[str, str], detail: CaseDetail, archive: Line | None
     return Section("incident", words["report_sec_incident"], lines)
 
 
-def _model(words: Mapping[str, str], detail: CaseDetail) -> Section:
-    case, score = detail.case, detail.score
-    target = [case.election_id or words["report_none"]]
+def _target(words: Mapping[str, str], case: Case, names: RegistryNames) -> str:
+    """'calon nomor urut 1 Andi Wijaya–Sari Dewi · Pilwalkot Harapan Jaya 2026': names, never a slug."""
+    parts: list[str] = []
     if case.candidate_number:
-        target.append(words["report_candidate"].format(n=case.candidate_number))
+        pair = names.candidate(case.election_id, case.candidate_number) if case.election_id else None
+        parts.append(words["report_candidate"].format(n=case.candidate_number) + (f" {pair}" if pair else ""))
+    if case.election_id:
+        parts.append(names.election(case.election_id))
     if case.party:
-        target.append(case.party)
-    skb = score.skb_category if score else None
+        parts.append(names.party(case.party))
+    return " · ".join(parts) or words["report_none"]
+
+
+def _skb(words: Mapping[str, str], category: str | None) -> str:
+    if not category:
+        return words["report_none"]
+    text = _word(words, f"report_skb_{category}", category)
+    return f"{text} ({ARTICLES[category]})" if category in ARTICLES else text
+
+
+def _model(words: Mapping[str, str], detail: CaseDetail, names: RegistryNames) -> Section:
+    case, score = detail.case, detail.score
     lines = [
         Line(words["report_label"], _word(words, f"report_label_{case.label}", case.label)),
         Line(words["report_score"], f"{case.score:.2f}"),
-        Line(words["report_target"], " · ".join(target)),
-        Line(words["report_skb"], _word(words, f"report_skb_{skb}", skb) if skb else words["report_none"]),
+        Line(words["report_target"], _target(words, case, names)),
+        Line(words["report_skb"], _skb(words, score.skb_category if score else None)),
         Line(words["report_model_version"], score.model_version if score else words["report_none"]),
     ]
     return Section("model", words["report_sec_model"], lines, words["report_model_note"])
 
 
-def case_report(detail: CaseDetail, words: Mapping[str, str], archive: Line | None = None) -> CaseReport:
+def case_report(
+    detail: CaseDetail, words: Mapping[str, str], archive: Line | None = None, names: RegistryNames | None = None
+) -> CaseReport:
     """The report of one case: decision, reported person, incident and evidence, then the model's reading.
 
     `archive` is the line pointing at Netra's own copy of the post: a page address on the report page, the
-    raw payload's path inside the evidence pack in `summary.txt`.
+    raw payload's path inside the evidence pack in `summary.txt`. `names` resolves the target's election,
+    candidate and party ids to the registry's names (without it, the ids are shown).
     """
     assert detail.case.id is not None
     return CaseReport(
@@ -144,7 +163,7 @@ def case_report(detail: CaseDetail, words: Mapping[str, str], archive: Line | No
             _decision(words, detail),
             _person(words, detail),
             _incident(words, detail, archive),
-            _model(words, detail),
+            _model(words, detail, names or RegistryNames()),
         ],
     )
 

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from monitor.audit import record
 from monitor.cases import CaseFilters, QueueRow, Viewer, queue
 from monitor.models import utcnow
+from monitor.registry_names import RegistryNames, registry_names
 from monitor.wib import WIB, wib
 from review_ui.i18n import translate
 
@@ -58,8 +59,8 @@ def nip_text(nip: str) -> str:
     return nip
 
 
-def case_cells(row: QueueRow, lang: str, base_url: str) -> list[object]:
-    """One case's cells, in the order of `HEADER_KEYS`, in the reader's words."""
+def case_cells(row: QueueRow, lang: str, base_url: str, names: RegistryNames) -> list[object]:
+    """One case's cells, in the order of `HEADER_KEYS`, in the reader's words (the election by its name)."""
     return [
         row.id,
         translate(lang, f"status_{row.status}"),
@@ -73,7 +74,7 @@ def case_cells(row: QueueRow, lang: str, base_url: str) -> list[object]:
         row.unit,
         row.agency_code,
         row.platform,
-        row.election_id,
+        names.election(row.election_id) if row.election_id else None,
         row.candidate_number,
         row.excerpt,
         f"{base_url.rstrip('/')}/cases/{row.id}",
@@ -108,7 +109,10 @@ def csv_response(
     Audited: the file holds names and NIPs of many ASN (`cases.export_csv`, with the filters and the count).
     """
     rows = _all_rows(session, v, filters)
-    body = csv_bytes([translate(lang, key) for key in HEADER_KEYS], (case_cells(r, lang, base_url) for r in rows))
+    names = registry_names(session)
+    body = csv_bytes(
+        [translate(lang, key) for key in HEADER_KEYS], (case_cells(r, lang, base_url, names) for r in rows)
+    )
     record(session, v.email, "cases.export_csv", "queue", "csv", {"filters": filter_params, "rows": len(rows)})
     session.commit()
     day = (utcnow() + WIB).date().isoformat()

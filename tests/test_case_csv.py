@@ -9,9 +9,11 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from review_ui.case_csv import csv_bytes, nip_text, safe_cell
 from review_ui.filters import FILTERS
+from tests.utils.factories import make_election
 from tests.utils.review import PASSWORD, World, login, make_client, seed_world
 
 EVIL = '=HYPERLINK("http://evil.example/","klik"), kata "kutip"\nbaris kedua'
@@ -45,7 +47,11 @@ def test_nip_is_written_as_text() -> None:
 
 @pytest.fixture
 def world(sqlite_engine: Engine) -> World:
-    return seed_world(sqlite_engine, post_text=EVIL)
+    world = seed_world(sqlite_engine, post_text=EVIL)
+    with Session(sqlite_engine) as s:
+        make_election(s)  # the cases' election, by name in the export
+        s.commit()
+    return world
 
 
 def test_queue_exports_its_current_filters(world: World) -> None:
@@ -61,6 +67,7 @@ def test_queue_exports_its_current_filters(world: World) -> None:
     row = dict(zip(header, rows[0], strict=True))
     assert row["Status"] == "Baru" and row["Label"] == "Dukungan" and row["Terdeteksi"].endswith(" WIB")
     assert row["Unggahan"].startswith("'=HYPERLINK(") and "baris kedua" in row["Unggahan"]
+    assert row["Pemilihan"] == "Pilwalkot Harapan Jaya 2024" and row["No. urut calon"] == "1"
     assert row["Tautan kasus"] == f"http://testserver/cases/{rows[0][0]}"
     everything = _read(client.get("/cases.csv").content)
     assert {int(r[0]) for r in everything[1:]} == set(world.cases_a)  # only the reviewer's agency

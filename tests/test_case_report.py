@@ -16,7 +16,9 @@ from sqlmodel import Session
 from monitor.case_detail import CaseDetail
 from monitor.evidence_summary import case_report, report_text, summary_fields
 from monitor.models import Agency, Asn, Case, Post, ReviewAction, Score
+from monitor.registry_names import RegistryNames
 from monitor.report_words import REPORT_WORDS
+from tests.utils.factories import make_election
 from tests.utils.review import World, csrf_of, login, make_client, seed_world
 
 POSTED_WIB = "01-11-2024 15:00 WIB"  # the factories post at 08:00 UTC
@@ -93,6 +95,17 @@ def test_report_puts_the_reviewers_decision_first_in_indonesian_and_wib() -> Non
         assert leak not in text
 
 
+def test_target_in_names_and_skb_category_with_its_article() -> None:
+    names = RegistryNames(
+        elections={"pilwalkot-harapanjaya-2024": "Pilwalkot Harapan Jaya 2024"},
+        candidates={("pilwalkot-harapanjaya-2024", 1): "Andi Wijaya–Sari Dewi"},
+    )
+    text = report_text(case_report(_detail([]), REPORT_WORDS["id"], names=names))
+    assert "Sasaran: calon nomor urut 1 Andi Wijaya–Sari Dewi · Pilwalkot Harapan Jaya 2024" in text
+    assert "pilwalkot-harapanjaya-2024" not in text
+    assert "peserta pemilihan (SKB 2/2022; PP 94/2021 Pasal 5 huruf n angka 6)" in text
+
+
 def test_undecided_case_says_so_and_summary_json_is_in_wib() -> None:
     detail = _detail([], status="open")
     text = report_text(case_report(detail, REPORT_WORDS["id"]))
@@ -110,7 +123,11 @@ def test_english_report_keeps_the_same_parts() -> None:
 
 @pytest.fixture
 def world(sqlite_engine: Engine) -> World:
-    return seed_world(sqlite_engine)
+    world = seed_world(sqlite_engine)
+    with Session(sqlite_engine) as s:
+        make_election(s)  # the cases' election: the report names it
+        s.commit()
+    return world
 
 
 def _confirmed(world: World) -> tuple[int, TestClient]:
@@ -134,6 +151,7 @@ def test_evidence_pack_summary_is_ready_for_bkn(world: World) -> None:
     assert "Kategori pelanggaran: Pelanggaran disiplin (PP 94/2021" in text
     assert "Pengguna sup_a2," in text and f"Waktu unggahan: {POSTED_WIB}" in text
     assert "Salinan arsip Netra: posts/" in text
+    assert "Sasaran: calon nomor urut 1 · Pilwalkot Harapan Jaya 2024" in text
     for leak in ("Nip Terlapor", "Ppk:", "confirmed", "+00:00"):
         assert leak not in text
 

@@ -15,6 +15,7 @@ from monitor.case_detail import get_case
 from monitor.cases import Viewer
 from monitor.evidence_summary import CaseReport, Line, case_report
 from monitor.models import utcnow
+from monitor.registry_names import registry_names
 from monitor.report_words import REPORT_WORDS
 from monitor.wib import wib
 from review_ui.deps import db, in_thread, viewer
@@ -29,7 +30,8 @@ def build_report(request: Request, v: Viewer, session: Session, case_id: int, la
     """The report in `lang`, its archived-copy line pointing at this server's archive page."""
     words = REPORT_WORDS[lang]
     archive = f"{str(request.base_url).rstrip('/')}/cases/{case_id}/archive"
-    return case_report(get_case(session, v, case_id), words, Line(words["report_archive"], archive, archive))
+    detail = get_case(session, v, case_id)
+    return case_report(detail, words, Line(words["report_archive"], archive, archive), registry_names(session))
 
 
 def render_report(request: Request, report: CaseReport, *, for_pdf: bool) -> HTMLResponse:
