@@ -70,6 +70,9 @@ def _reason(reason: str | None) -> str:
     return text
 
 
+check_reason = _reason  # the same rule for other reviewer actions (monitor/near_misses.py)
+
+
 def _act(session: Session, viewer: Viewer, case_id: int, allowed: tuple[CaseStatus, ...], action: str) -> Case:
     case = scoped_case(session, viewer, case_id)  # first: a case outside the scope is "not found", never "forbidden"
     if not viewer.can_act:

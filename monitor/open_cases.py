@@ -30,7 +30,7 @@ from monitor.flagging import PARTISAN_LABELS, AsnPlace, ElectionPlace, FlagDecis
 from monitor.models import Asn, Case, CasePost, Election, Post, Score, utcnow
 from monitor.models.cases import UNDECIDED
 
-__all__ = ["OpenCasesSummary", "open_new_cases", "original_key"]
+__all__ = ["OpenCasesSummary", "open_new_cases", "open_or_join", "original_key"]
 
 log = logging.getLogger(__name__)
 _RETRIES = 8
@@ -84,12 +84,16 @@ def _join(session: Session, case: Case, post: Post, version: int) -> None:
     session.flush()
 
 
-def _open_or_join(
-    session: Session, score: Score, post: Post, asn: Asn, decision: FlagDecision, rules: FlagRules, now: datetime
-) -> str:
+def open_or_join(
+    session: Session, score: Score, post: Post, asn: Asn, decision: FlagDecision, rules: FlagRules, now: datetime,
+    *, actor: str = "system", label: str | None = None,
+) -> tuple[str, Case | None]:  # fmt: skip
+    """Open a case for this scored post version, or join the undecided case of its original: ("opened" |
+    "linked" | "joined" | "none", the case). `actor` and `label` are a reviewer's and the side they chose
+    when a case is opened by hand (monitor/near_misses.py); the flag rules leave them to the system and the model."""
     assert post.id is not None
     if _in_a_case(session, post.id, score.post_version):
-        return "none"
+        return "none", None
     key = original_key(post)
     same_original = session.exec(
         select(Case).where(Case.asn_id == asn.id, Case.original_key == key).order_by(col(Case.id).desc())
@@ -97,7 +101,7 @@ def _open_or_join(
     undecided = next((c for c in same_original if c.status in UNDECIDED), None)
     if undecided is not None:
         _join(session, undecided, post, score.post_version)
-        return "joined"
+        return "joined", undecided
     # Never into a decided case: nobody would review the post there. A new case, linked to the last one.
     previous = same_original[0] if same_original else None
     case = Case(
@@ -108,7 +112,7 @@ def _open_or_join(
         agency_id=asn.agency_id,
         original_key=key,
         score_id=score.id,
-        label=score.label,
+        label=label or score.label,
         score=decision.probability,
         election_id=decision.election_id,
         candidate_number=score.target_candidate_number if decision.election_id else None,
@@ -123,14 +127,14 @@ def _open_or_join(
         "post_id": post.id,
         "post_version": score.post_version,
         "score_id": score.id,
-        "label": score.label,
+        "label": case.label,
         "reason": decision.reason,
     }
     if previous is not None:
         details |= {"previous_case_id": previous.id, "previous_status": str(previous.status)}
-    audit.record(session, "system", "case.opened", "case", str(case.id), details)
+    audit.record(session, actor, "case.opened", "case", str(case.id), details)
     if previous is None:
-        return "opened"
+        return "opened", case
     # The decided case's own trail says where the later post went.
     audit.record(
         session,
@@ -140,7 +144,7 @@ def _open_or_join(
         str(previous.id),
         {"new_case_id": case.id, "post_id": post.id, "post_version": score.post_version},
     )
-    return "linked"
+    return "linked", case
 
 
 def _one_batch(engine: Engine, rules: FlagRules, batch_size: int, now: datetime) -> OpenCasesSummary:
@@ -164,7 +168,7 @@ def _one_batch(engine: Engine, rules: FlagRules, batch_size: int, now: datetime)
         # A fixed order keeps two workers from waiting on each other's keys in opposite order.
         flagged.sort(key=lambda item: (item[2].id or 0, original_key(item[1]), item[1].id or 0))
         for score, post, asn, decision in flagged:
-            outcome = _open_or_join(session, score, post, asn, decision, rules, now)
+            outcome, _ = open_or_join(session, score, post, asn, decision, rules, now)
             summary.opened += outcome in ("opened", "linked")
             summary.joined += outcome == "joined"
             summary.linked += outcome == "linked"

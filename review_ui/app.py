@@ -32,6 +32,7 @@ from review_ui.routes import (
     case,
     dashboard,
     export,
+    near_misses,
     queue,
     report,
 )
@@ -112,7 +113,21 @@ def create_app(
         return _error(request, 422, f"invalid or missing field(s): {fields}")
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
-    for module in (auth, export, queue, case, report, archive, actions, dashboard, audit, admin, admin_accounts, api):
+    for module in (
+        auth,
+        export,
+        queue,
+        near_misses,
+        case,
+        report,
+        archive,
+        actions,
+        dashboard,
+        audit,
+        admin,
+        admin_accounts,
+        api,
+    ):
         app.include_router(module.router)
     # /metrics counts cases: a bearer token or an admin's session (/healthz is in routes/auth, open)
     app.include_router(metrics_router(app.state.engine, health=False, guard=metrics_reader))
