@@ -6,6 +6,7 @@ Set NETRA_SCREENSHOTS_DIR=docs/screenshots to refresh the screenshots in the doc
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from pypdf import PdfReader
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -118,11 +120,35 @@ def test_review_flow_in_chromium(browser: Browser, sqlite_engine: Engine, tmp_pa
         page.click("#form-forward button[type=submit]")
         expect(page.locator(".case-head .status")).to_have_text("Diteruskan")
         with page.expect_download() as info:
-            page.click("a[download]")
+            page.click('a[href$="/evidence.zip"]')
         pack = zipfile.ZipFile(io.BytesIO(Path(info.value.path()).read_bytes()))
         summary = json.loads(pack.read(f"kasus-{first}/summary.json"))
         assert summary["nip_terlapor"] and summary["tempat_url"].startswith("https://")
         assert "case.forward" in pack.read(f"kasus-{first}/audit_trail.json").decode()
+        assert (
+            "Status kasus: Terkonfirmasi pelanggaran oleh dua peninjau dan diteruskan"
+            in pack.read(f"kasus-{first}/summary.txt").decode()
+        )
+
+        # The report for BKN: the page from the case page, then its PDF; Netra's archived copy of the post.
+        page.click("#report-link")
+        expect(page.locator("#report-decision")).to_contain_text("Terkonfirmasi pelanggaran oleh dua peninjau")
+        expect(page.locator("#report-incident")).to_contain_text(" WIB")
+        _shot(page, tmp_path, "report.png")
+        with page.expect_download() as info:
+            page.click("#report-pdf")
+        pdf = PdfReader(io.BytesIO(Path(info.value.path()).read_bytes()))
+        assert summary["nip_terlapor"] in "".join(p.extract_text() for p in pdf.pages)
+        page.goto(f"{base}/cases/{first}")
+        page.click("#archive-link")
+        expect(page.locator("#archive-check")).to_contain_text("cocok")
+
+        # The queue as CSV, with the filter in use.
+        page.goto(f"{base}/cases?status=all&platform=x")
+        with page.expect_download() as info:
+            page.click("#csv-export")
+        rows = list(csv.reader(io.StringIO(Path(info.value.path()).read_bytes().decode("utf-8-sig"), newline="")))
+        assert rows[0][0] == "Kasus" and rows[1:] and {r[rows[0].index("Platform")] for r in rows[1:]} == {"x"}
 
         # Dismiss another case with the keyboard shortcut d.
         second = show.open_cases[1]
