@@ -159,6 +159,12 @@ def main() -> None:
         with Session(engine) as session:
             stored = session.exec(select(func.count()).select_from(Post)).one()
         print(f"posts stored: {stored:,} (expected {args.accounts * args.posts:,})")
+        archived = list((Path(tmp) / "warc").rglob("*.warc.gz"))
+        size = sum(p.stat().st_size for p in archived)
+        print(
+            f"responses archived (WARC): {size / 2**20:,.1f} MiB in {len(archived)} files, "
+            f"{size / 1024 / (2 * args.accounts):.1f} KiB per account per pass"
+        )
         engine.dispose()
     parent.send("stop")
     proc.join(timeout=10)

@@ -1,5 +1,6 @@
 """The collection service: one pass over registered accounts, each fetched with its stored cursor,
-results stored with evidence, one CollectionRun per platform. Failures stay with their account."""
+results stored with evidence, one CollectionRun per platform. Failures stay with their account.
+Every response received is archived as it arrived, in one WARC file for the pass (monitor/warc.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from monitor.collect_store import AccountOutcome, store_failure, store_results
 from monitor.config import ScraperSettings, Settings
 from monitor.db import session_scope
 from monitor.models import Account, Asn, AsnStatus, CollectionRun, utcnow
+from monitor.warc import WarcRecorder, warc_root
 from scrapers.base import AccountRef, FetchResult, HtmlSource, ScrapeConfig, ScrapeError
 from scrapers.http import PoliteClient
 from scrapers.registry import SCRAPERS
@@ -117,10 +119,12 @@ def _jobs(session: Session, account_ids: Sequence[int] | None, platform: str | N
 
 class _Writer:
     """One writer at a time (SQLite allows no more, and it keeps PostgreSQL calm). Results that arrive
-    while a batch is being written wait and go together in the next one: one transaction for them all."""
+    while a batch is being written wait and go together in the next one: one transaction for them all.
+    The archived responses the posts point at are made durable first (fsync), then the posts committed."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, recorder: WarcRecorder) -> None:
         self.engine = engine
+        self.recorder = recorder
         self.lock = asyncio.Lock()
         self.queue: list[tuple[int, FetchResult, asyncio.Future[AccountOutcome | Exception]]] = []
 
@@ -131,7 +135,7 @@ class _Writer:
             if not done.done():  # else an earlier batch took it along
                 batch, self.queue = self.queue, []
                 try:
-                    outcomes = await asyncio.to_thread(store_results, self.engine, [(a, r) for a, r, _ in batch])
+                    outcomes = await asyncio.to_thread(self._store, [(a, r) for a, r, _ in batch])
                 except Exception as exc:
                     outcomes = [exc] * len(batch)
                 except BaseException:  # cancelled: the accounts waiting on this batch must not wait forever
@@ -143,6 +147,10 @@ class _Writer:
                         future.set_result(outcome)
         return await done
 
+    def _store(self, items: list[tuple[int, FetchResult]]) -> list[AccountOutcome | Exception]:
+        self.recorder.sync()  # an OSError here fails the batch's accounts: no post without its record
+        return store_results(self.engine, items)
+
     async def fail(self, account_id: int, status: str, error: str) -> None:
         async with self.lock:
             await asyncio.to_thread(store_failure, self.engine, account_id, status, error)
@@ -153,7 +161,8 @@ async def _run(engine: Engine, jobs: list[_Job], settings: Settings, progress: P
     summary = CollectSummary()
     per_platform: dict[str, CollectSummary] = {}
     gate = asyncio.Semaphore(max(1, config.total_concurrency))
-    writer = _Writer(engine)
+    recorder = WarcRecorder(warc_root(settings.data_dir))
+    writer = _Writer(engine, recorder)
 
     async def one(client: PoliteClient, job: _Job) -> None:
         async with gate:
@@ -184,8 +193,9 @@ async def _run(engine: Engine, jobs: list[_Job], settings: Settings, progress: P
             progress(outcome)
 
     runs = _start_runs(engine, sorted({j.platform for j in jobs}))
-    async with PoliteClient(config) as client:
-        await asyncio.gather(*(one(client, job) for job in jobs))
+    with recorder:
+        async with PoliteClient(config, recorder=recorder) as client:
+            await asyncio.gather(*(one(client, job) for job in jobs))
     _finish_runs(engine, runs, per_platform)
     return summary
 

@@ -17,8 +17,10 @@ from monitor.collect_store import AccountOutcome, store_result
 from monitor.config import Settings
 from monitor.db import session_scope
 from monitor.models import Account, Asn
+from monitor.warc import WarcRecorder, warc_root
 from scrapers import zeeschuimer
 from scrapers.base import BadPayload, FetchResult, ScrapedPost, ScrapeError, parse_time
+from scrapers.capture import capture_of
 from scrapers.http import PoliteClient
 
 MANUAL = "manual"
@@ -61,9 +63,9 @@ def _manual_account(session: Session, nip: str) -> Account:
     return account
 
 
-async def _fetch(url: str, settings: Settings) -> httpx.Response:
+async def _fetch(url: str, settings: Settings, recorder: WarcRecorder) -> httpx.Response:
     config = scrape_config(settings.scrapers)
-    async with PoliteClient(config) as client:
+    async with PoliteClient(config, recorder=recorder) as client:
         response = await client.get(url)
         hops = 0
         while response.is_redirect and hops < 5:  # follow redirects ourselves: each hop is evidence-worthy
@@ -79,10 +81,15 @@ def report_url(engine: Engine, url: str, nip: str, settings: Settings) -> tuple[
         raise ReportError(f"{url!r} is not an http(s) URL")
     with session_scope(engine) as session:
         account = _manual_account(session, nip)
-    try:
-        response = asyncio.run(_fetch(url, settings))
-    except ScrapeError as exc:
-        raise ReportError(f"could not fetch {url}: {exc}") from exc
+    # Every hop is archived as received; the post points at the last (the page), whose whole body it is.
+    with WarcRecorder(warc_root(settings.data_dir), purpose="manual report") as recorder:
+        try:
+            response = asyncio.run(_fetch(url, settings, recorder))
+            recorder.sync()
+        except ScrapeError as exc:
+            raise ReportError(f"could not fetch {url}: {exc}") from exc
+        except OSError as exc:
+            raise ReportError(f"could not archive the answer of {url}: {exc}; nothing stored") from exc
     if response.status_code >= 400:
         raise ReportError(f"{url} answered HTTP {response.status_code}; nothing stored")
     text, published = page_text(response.text)
@@ -102,6 +109,7 @@ def report_url(engine: Engine, url: str, nip: str, settings: Settings) -> tuple[
         raw_payload=response.text,
         request_url=str(response.request.url),
         http_status=response.status_code,
+        capture=capture_of(response),
     )
     result = FetchResult(posts=[post], platform_user_id=account.handle)
     return store_result(engine, account.id, result, advance_cursor=False), post  # type: ignore[arg-type]

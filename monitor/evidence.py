@@ -1,7 +1,8 @@
 """The evidence pack sent to Bawaslu / BKN: one ZIP with everything needed to judge a case alone.
 
-Contents: the post(s) as JSON and text, each raw payload exactly as captured, the case's audit
-trail, a summary with the fields a BKN public report (pengaduan) asks for, and a SHA-256 manifest.
+Contents: the post(s) as JSON and text, each raw payload exactly as captured, the WARC records of the
+responses they came from as received (monitor/evidence_warc.py), the case's audit trail, a summary with
+the fields a BKN public report (pengaduan) asks for, and a SHA-256 manifest.
 """
 
 from __future__ import annotations
@@ -11,16 +12,20 @@ import io
 import json
 import zipfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlmodel import Session
 
 from monitor.audit import entries
 from monitor.case_detail import get_case
 from monitor.cases import Viewer
+from monitor.config import get_settings
 from monitor.evidence_summary import Line, case_report, report_text, summary_fields
+from monitor.evidence_warc import case_warc
 from monitor.models import Post
 from monitor.registry_names import registry_names
 from monitor.report_words import REPORT_ID
+from monitor.warc import warc_root
 
 __all__ = ["build_evidence_pack", "summary_fields"]
 
@@ -49,11 +54,18 @@ def _post_json(post: Post) -> dict[str, object]:
         "http_status": post.http_status,
         "payload_sha256": post.payload_sha256,
         "payload_sha256_recomputed": hashlib.sha256(post.raw_payload.encode()).hexdigest(),
+        # The response as received: its record in warc/records.warc.gz (warc/index.json says where).
+        "warc_record_id": post.warc_record_id,
+        "warc_locator": post.warc_locator,
+        "body_sha256": post.body_sha256,
     }
 
 
-def build_evidence_pack(session: Session, viewer: Viewer, case_id: int) -> tuple[bytes, str]:
-    """The ZIP bytes and their SHA-256. Raises CaseNotFound outside the viewer's scope."""
+def build_evidence_pack(
+    session: Session, viewer: Viewer, case_id: int, *, warc_dir: Path | None = None
+) -> tuple[bytes, str]:
+    """The ZIP bytes and their SHA-256. Raises CaseNotFound outside the viewer's scope. `warc_dir`: the
+    archive of responses (default: <NETRA_DATA_DIR>/warc of the configured settings)."""
     detail = get_case(session, viewer, case_id)
     files: dict[str, bytes] = {}
     for post in [detail.post, *detail.joined_posts]:
@@ -73,6 +85,8 @@ def build_evidence_pack(session: Session, viewer: Viewer, case_id: int) -> tuple
         }
         for e in reversed(entries(session, object_type="case", object_ids=[str(case_id)], limit=10_000))
     ]
+    posts = [detail.post, *detail.joined_posts]
+    files.update(case_warc(session, posts, warc_dir or warc_root(get_settings().data_dir)))
     files["audit_trail.json"] = json.dumps(trail, ensure_ascii=False, indent=2).encode()
     files["summary.json"] = json.dumps(summary_fields(detail), ensure_ascii=False, indent=2).encode()
     # The archived copy of the post is in the pack itself: its raw payload, as captured.

@@ -26,6 +26,7 @@ from monitor.models import Account, Asn, Election, utcnow
 from monitor.open_cases import open_new_cases
 from monitor.retention import purge_expired_text
 from monitor.scoring import NoModelError, score_pending
+from monitor.warc_retention import purge_expired_warcs
 
 __all__ = [
     "TASKS",
@@ -129,7 +130,8 @@ def retry_digests(engine: Engine, settings: Settings) -> dict[str, Any]:
 
 
 def purge(engine: Engine, settings: Settings) -> dict[str, Any]:
-    return _plain(purge_expired_text(engine, settings))
+    # Text first: the archived responses go once no post still holding its text points at them.
+    return _plain(purge_expired_text(engine, settings)) | _plain(purge_expired_warcs(engine, settings))
 
 
 # The registry of work a runner can be asked to do, by name (Celery task names are "netra.<name>").

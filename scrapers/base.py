@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
+    from scrapers.capture import CaptureRef
     from scrapers.http import PoliteClient
 
 PostKind = Literal["post", "repost", "reply", "quote"]
@@ -79,6 +80,10 @@ class ScrapedPost:
     original_post_id: str | None = None  # reposts, quotes and replies: the original's platform id
     language: str | None = None
     edited_at: datetime | None = None
+    # The response this item came from as archived (a WARC record, scrapers/capture.py), and where in its
+    # body the item is (a JSON Pointer, an XPath, a CSS selector; None: the whole body).
+    capture: CaptureRef | None = None
+    locator: str | None = None
 
     def __post_init__(self) -> None:
         if self.posted_at is not None and self.posted_at.tzinfo is None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import httpx
+
 from scrapers._json import decode, item_payload, mapped
 from scrapers.base import (
     AccountRef,
@@ -16,6 +18,7 @@ from scrapers.base import (
     Suspended,
     parse_time,
 )
+from scrapers.capture import CaptureRef, capture_of, json_pointer
 from scrapers.http import PoliteClient
 from scrapers.paging import Walk, fill, walk_timeline
 
@@ -52,7 +55,14 @@ def sort_time(item: dict[str, Any]) -> datetime | None:
     return parse_time(reason.get("indexedAt") or item["post"].get("indexedAt") or item["post"]["record"]["createdAt"])
 
 
-def to_post(item: dict[str, Any], *, request_url: str = "", http_status: int = 200) -> ScrapedPost:
+def to_post(
+    item: dict[str, Any],
+    *,
+    request_url: str = "",
+    http_status: int = 200,
+    capture: CaptureRef | None = None,
+    locator: str | None = None,
+) -> ScrapedPost:
     """Map one `feedViewPost` of getAuthorFeed to a ScrapedPost (pure)."""
     post = item["post"]
     record = post["record"]
@@ -85,13 +95,15 @@ def to_post(item: dict[str, Any], *, request_url: str = "", http_status: int = 2
         raw_payload=item_payload(item),
         request_url=request_url,
         http_status=http_status,
+        capture=capture,
+        locator=locator,
     )
 
 
 class BlueskyScraper:
     platform = "bluesky"
 
-    async def _get(self, client: PoliteClient, method: str, params: dict[str, Any]) -> tuple[Any, str, int]:
+    async def _get(self, client: PoliteClient, method: str, params: dict[str, Any]) -> tuple[Any, httpx.Response]:
         response = await client.get(f"{client.config.bluesky_url.rstrip('/')}/xrpc/{method}", params=params)
         body = decode(response)
         if response.status_code >= 400:
@@ -99,12 +111,12 @@ class BlueskyScraper:
             message = body.get("message", "") if isinstance(body, dict) else ""
             exc = _ERRORS.get(error, ScrapeError)
             raise exc(f"Bluesky {method}: HTTP {response.status_code} {error} {message}".strip())
-        return body, str(response.request.url), response.status_code
+        return body, response
 
     async def fetch(self, client: PoliteClient, account: AccountRef, cursor: dict[str, Any]) -> FetchResult:
         did = account.platform_user_id  # a known DID saves a request and follows the person across renames
         if not did:
-            profile, _, _ = await self._get(client, "app.bsky.actor.getProfile", {"actor": account.handle})
+            profile, _ = await self._get(client, "app.bsky.actor.getProfile", {"actor": account.handle})
             did = mapped(lambda: str(profile["did"]))
         known = cursor.get("newest_at")
         result = FetchResult(platform_user_id=did, cursor=dict(cursor))
@@ -129,12 +141,20 @@ class BlueskyScraper:
             params: dict[str, Any] = {"actor": did, "limit": min(client.config.page_size, 100)}
             if walk.next_token:
                 params["cursor"] = walk.next_token
-            body, url, status = await self._get(client, "app.bsky.feed.getAuthorFeed", params)
+            body, response = await self._get(client, "app.bsky.feed.getAuthorFeed", params)
+            url, status, capture = str(response.request.url), response.status_code, capture_of(response)
             walk.pages += 1
             if not isinstance(body, dict) or not isinstance(body.get("feed"), list):
                 raise BadPayload(f"getAuthorFeed answer has no feed list: {url}")
-            for item in body["feed"]:
-                post = mapped(to_post, item, request_url=url, http_status=status)
+            for index, item in enumerate(body["feed"]):
+                post = mapped(
+                    to_post,
+                    item,
+                    request_url=url,
+                    http_status=status,
+                    capture=capture,
+                    locator=json_pointer("feed", index),
+                )
                 walk.posts.append(post)
                 if until is not None and post.posted_at is not None and post.posted_at <= until:
                     walk.reached = True

@@ -25,6 +25,7 @@ from scrapers.base import (
     ScrapeError,
     parse_time,
 )
+from scrapers.capture import CaptureRef, capture_of, css
 from scrapers.http import PoliteClient, conditional_headers, validators
 
 
@@ -37,9 +38,16 @@ def source_for(url: str, sources: dict[str, HtmlSource]) -> HtmlSource:
 
 
 def to_post(
-    item: Tag, *, source: HtmlSource, page_url: str, request_url: str = "", http_status: int = 200
+    item: Tag,
+    *,
+    source: HtmlSource,
+    page_url: str,
+    request_url: str = "",
+    http_status: int = 200,
+    capture: CaptureRef | None = None,
+    nth: int | None = None,
 ) -> ScrapedPost:
-    """Map one item element of the page (pure)."""
+    """Map one item element of the page (pure); it is the `nth` match of `source.item` (1-based)."""
     text_node = item.select_one(source.text)
     if text_node is None:
         raise BadPayload(f"an item on {page_url} has no element matching {source.text!r}")
@@ -53,7 +61,9 @@ def to_post(
     if time_node is not None:
         stamp = str(time_node.get("datetime") or time_node.get_text()).strip()
         posted = _time(stamp, page_url)
-    return _post(href, str(item.get("id") or ""), text, posted, page_url, str(item), request_url, http_status)
+    locator = css(source.item, nth) if nth is not None else None
+    evidence = (str(item), request_url, http_status, capture, locator)
+    return _post(href, str(item.get("id") or ""), text, posted, page_url, *evidence)
 
 
 def _time(stamp: str, page_url: str) -> datetime | None:
@@ -72,6 +82,8 @@ def _post(
     raw: str,
     request_url: str,
     http_status: int,
+    capture: CaptureRef | None,
+    locator: str | None,
 ) -> ScrapedPost:
     post_id = href or item_id or "sha256:" + hashlib.sha256(text.encode()).hexdigest()
     return ScrapedPost(
@@ -86,6 +98,8 @@ def _post(
         raw_payload=raw,
         request_url=request_url,
         http_status=http_status,
+        capture=capture,
+        locator=locator,
     )
 
 
@@ -127,7 +141,13 @@ def _nested(items: list[etree._Element]) -> bool:
 
 
 def page_posts(
-    html: str, *, source: HtmlSource, page_url: str, request_url: str = "", http_status: int = 200
+    html: str,
+    *,
+    source: HtmlSource,
+    page_url: str,
+    request_url: str = "",
+    http_status: int = 200,
+    capture: CaptureRef | None = None,
 ) -> list[ScrapedPost]:
     """The posts of a page: read with lxml where plain_html covers the markup and selectors, else (and
     the same) with beautifulsoup4 and soupsieve."""
@@ -144,11 +164,19 @@ def page_posts(
     ):
         soup = BeautifulSoup(html, "lxml")
         return [
-            to_post(i, source=source, page_url=page_url, request_url=request_url, http_status=http_status)
-            for i in soup.select(source.item)
+            to_post(
+                item,
+                source=source,
+                page_url=page_url,
+                request_url=request_url,
+                http_status=http_status,
+                capture=capture,
+                nth=nth,
+            )
+            for nth, item in enumerate(soup.select(source.item), start=1)
         ]
     posts = []
-    for item in items:
+    for nth, item in enumerate(items, start=1):
         found = plain_html.select(item, selectors.text)
         if not found:
             raise BadPayload(f"an item on {page_url} has no element matching {source.text!r}")
@@ -162,7 +190,8 @@ def page_posts(
             stamp = (time_node.get("datetime") or plain_html.text(time_node, within=text_node)).strip()
             posted = _time(stamp, page_url)
         raw = plain_html.serialise(item, br="\n", within=text_node)
-        posts.append(_post(href, item.get("id") or "", text, posted, page_url, raw, request_url, http_status))
+        evidence = (raw, request_url, http_status, capture, css(source.item, nth))
+        posts.append(_post(href, item.get("id") or "", text, posted, page_url, *evidence))
     return posts
 
 
@@ -188,6 +217,7 @@ class HtmlScraper:
             page_url=account.handle,
             request_url=str(response.request.url),
             http_status=response.status_code,
+            capture=capture_of(response),
         )
         if not posts:
             raise BadPayload(f"no element matches {source.item!r} on {account.handle}: page changed or malformed")

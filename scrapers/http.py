@@ -1,12 +1,15 @@
 """Politeness shared by every scraper: per-host rate and concurrency limits, timeouts, retries with
-exponential backoff and jitter (honouring Retry-After), robots.txt, conditional requests, User-Agent."""
+exponential backoff and jitter (honouring Retry-After), robots.txt, conditional requests, User-Agent.
+And evidence: with a recorder, every response received is archived as it arrived (scrapers/capture.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
 import random
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +20,7 @@ from aiolimiter import AsyncLimiter
 
 from scrapers import http_backend
 from scrapers.base import RateLimited, RobotsDisallowed, ScrapeConfig, ScrapeError
+from scrapers.capture import CaptureFailed, Exchange, Recorder, attach
 
 
 class _Retryable(Exception):
@@ -62,11 +66,47 @@ def validators(response: httpx.Response) -> dict[str, str]:
     return out
 
 
-class PoliteClient:
-    """Wraps an httpx.AsyncClient; every scraper request goes through `get`."""
+class _Tee(httpx.AsyncByteStream):
+    """The response's stream, keeping each chunk as the transport hands it over: the body as sent (content
+    coding kept), which httpx would otherwise decode and drop."""
 
-    def __init__(self, config: ScrapeConfig, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, stream: httpx.AsyncByteStream) -> None:
+        self.stream = stream
+        self.chunks: list[bytes] = []
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self.stream:
+            self.chunks.append(chunk)
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self.stream.aclose()
+
+
+def exchange_of(response: httpx.Response, body: bytes) -> Exchange:
+    """A read response as the recorder takes it."""
+    return Exchange(
+        url=str(response.request.url),
+        method=response.request.method,
+        http_version=response.http_version,
+        status=response.status_code,
+        reason=response.reason_phrase,
+        headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],
+        body=body,
+        decoded_sha256=hashlib.sha256(response.content).hexdigest(),
+        received_at=datetime.now(UTC),
+    )
+
+
+class PoliteClient:
+    """Wraps an httpx.AsyncClient; every scraper request goes through `get`. With a `recorder`, every
+    response received (retried ones and robots.txt too) is archived before a scraper sees it."""
+
+    def __init__(
+        self, config: ScrapeConfig, client: httpx.AsyncClient | None = None, *, recorder: Recorder | None = None
+    ) -> None:
         self.config = config
+        self.recorder = recorder
         self._own_client = client is None
         self.client = client or httpx.AsyncClient(
             timeout=httpx.Timeout(config.timeout_s),
@@ -112,7 +152,7 @@ class PoliteClient:
                 await limiter.acquire()
             self.requests += 1
             try:
-                response = await self.client.get(url, params=params, headers=headers)
+                response = await self._receive(url, params, headers)
             except httpx.TransportError as exc:  # connect errors and timeouts
                 raise _Retryable(f"{type(exc).__name__} for {url}: {exc or 'no detail'}") from exc
         if response.status_code == 429 or response.status_code >= 500:
@@ -120,6 +160,27 @@ class PoliteClient:
             if after is not None and after > self.config.backoff_max_s:
                 raise RateLimited(f"HTTP {response.status_code} from {host}; Retry-After {after:.0f}s")
             raise _Retryable(f"HTTP {response.status_code} from {url}", response)
+        return response
+
+    async def _receive(
+        self, url: str, params: Mapping[str, Any] | None, headers: Mapping[str, str] | None
+    ) -> httpx.Response:
+        """GET and read the whole body, archiving the response as it arrived when there is a recorder."""
+        if self.recorder is None:
+            return await self.client.get(url, params=params, headers=headers)
+        request = self.client.build_request("GET", url, params=params, headers=headers)
+        response = await self.client.send(request, stream=True)
+        tee = _Tee(response.stream)
+        response.stream = tee
+        try:
+            await response.aread()  # as send() without stream=True would: decoded into response.content
+        finally:
+            await response.aclose()
+        exchange = exchange_of(response, b"".join(tee.chunks))
+        try:
+            attach(response, self.recorder.record(exchange))
+        except OSError as exc:
+            raise CaptureFailed(f"could not archive the response of {exchange.url}: {exc}") from exc
         return response
 
     def _backoff_s(self, exc: _Retryable, attempt: int) -> float:
@@ -176,6 +237,8 @@ class PoliteClient:
         parser = RobotFileParser(f"{host}/robots.txt")
         try:
             response = await self.get(f"{host}/robots.txt")
+        except CaptureFailed:
+            raise  # not the site's answer: ours, and no reason to think the site forbids anything
         except ScrapeError:
             parser.disallow_all = True  # RFC 9309: an unreachable robots.txt means "do not crawl"
             return parser

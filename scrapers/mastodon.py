@@ -19,6 +19,7 @@ from scrapers.base import (
     Suspended,
     parse_time,
 )
+from scrapers.capture import CaptureRef, capture_of, json_pointer
 from scrapers.http import PoliteClient
 from scrapers.paging import Walk, fill, walk_timeline
 
@@ -68,7 +69,14 @@ def split_handle(handle: str) -> tuple[str, str]:
     return user, instance
 
 
-def to_post(status: dict[str, Any], *, request_url: str = "", http_status: int = 200) -> ScrapedPost:
+def to_post(
+    status: dict[str, Any],
+    *,
+    request_url: str = "",
+    http_status: int = 200,
+    capture: CaptureRef | None = None,
+    locator: str | None = None,
+) -> ScrapedPost:
     """Map one Status of accounts/:id/statuses (pure). A boost wraps the original in `reblog`."""
     reblog = status.get("reblog")
     shown = reblog or status
@@ -101,6 +109,8 @@ def to_post(status: dict[str, Any], *, request_url: str = "", http_status: int =
         raw_payload=item_payload(status),
         request_url=request_url,
         http_status=http_status,
+        capture=capture,
+        locator=locator,
     )
 
 
@@ -157,8 +167,16 @@ class MastodonScraper:
             if not isinstance(page, list):
                 raise BadPayload(f"statuses answer is not a list: {response.request.url}")
             ids = []
-            for status in page:
-                post = mapped(to_post, status, request_url=str(response.request.url), http_status=response.status_code)
+            url, capture = str(response.request.url), capture_of(response)
+            for index, status in enumerate(page):
+                post = mapped(
+                    to_post,
+                    status,
+                    request_url=url,
+                    http_status=response.status_code,
+                    capture=capture,
+                    locator=json_pointer(index),
+                )
                 walk.posts.append(post)
                 ids.append(int(status["id"]))
             if ids:

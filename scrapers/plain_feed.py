@@ -42,8 +42,13 @@ class _Unsupported(Exception):
     """Something feedparser might map differently: let it."""
 
 
-def read(body: bytes) -> tuple[list[Entry], list[str]] | None:
-    """The entries and each entry's raw XML (as `rss.raw_entries` gives it), or None for feedparser."""
+# XPath 1.0 of the nodes read, in document order (the evidence locator's `[n]` picks one).
+RSS_ITEMS, ATOM_ENTRIES = "//item", "//*[local-name()='entry']"
+
+
+def read(body: bytes) -> tuple[list[Entry], list[str], str] | None:
+    """The entries, each entry's raw XML (as `rss.raw_entries` gives it) and the XPath selecting those
+    entries in the body, or None for feedparser."""
     if b"<!DOCTYPE" in body or b"<!ENTITY" in body or b"base=" in body or b"lang=" in body or body[:1] != b"<":
         return None  # a DTD, xml:base / xml:lang, a BOM or leading space: feedparser's business
     try:
@@ -54,17 +59,17 @@ def read(body: bytes) -> tuple[list[Entry], list[str]] | None:
             nodes = root.findall("channel/item")
             if len(nodes) != len(root.findall(".//item")) or root.find(".//{*}entry") is not None:
                 return None
-            entries = [_rss_item(node) for node in nodes]
+            entries, where = [_rss_item(node) for node in nodes], RSS_ITEMS
         elif root.tag == ATOM + "feed":
             nodes = root.findall(ATOM + "entry")
             if len(nodes) != len(root.findall(".//{*}entry")):
                 return None
-            entries = [_atom_entry(node) for node in nodes]
+            entries, where = [_atom_entry(node) for node in nodes], ATOM_ENTRIES
         else:
             return None
     except (etree.XMLSyntaxError, _Unsupported):
         return None
-    return entries, [etree.tostring(node, encoding="unicode") for node in nodes]
+    return entries, [etree.tostring(node, encoding="unicode") for node in nodes], where
 
 
 def _text(node: Any, *, attrs: tuple[str, ...] = (), html: bool = False) -> str:

@@ -14,6 +14,7 @@ from lxml import etree
 
 from scrapers import plain_feed
 from scrapers.base import AccountRef, BadPayload, FetchResult, NotFound, ScrapedPost, ScrapeError
+from scrapers.capture import CaptureRef, capture_of, xpath
 from scrapers.http import PoliteClient, conditional_headers, validators
 
 
@@ -32,14 +33,28 @@ def _when(entry: Any) -> datetime | None:
 
 def raw_entries(body: bytes) -> list[str]:
     """Each <item>/<entry> element as it appears in the feed (serialised from the parsed tree)."""
+    return _located_entries(body)[0]
+
+
+def _located_entries(body: bytes) -> tuple[list[str], str | None]:
+    """raw_entries, and the XPath 1.0 selecting those elements in the body (in document order)."""
     try:
         root = etree.fromstring(body, parser=etree.XMLParser(recover=True, resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError:
-        return []
+        return [], None
     if root is None:
-        return []
-    nodes = root.findall(".//{*}entry") or root.findall(".//item") or root.findall(".//{*}item")
-    return [etree.tostring(node, encoding="unicode") for node in nodes]
+        return [], None
+    # Entries in any namespace; else items in none; else items in any (RSS 1.0). XPath's `//*[local-name()=
+    # 'item']` is the same set as `.//{*}item` here: that is only read when no item is in no namespace.
+    for path, where in (
+        (".//{*}entry", plain_feed.ATOM_ENTRIES),
+        (".//item", plain_feed.RSS_ITEMS),
+        (".//{*}item", "//*[local-name()='item']"),
+    ):
+        nodes = root.findall(path)
+        if nodes:
+            return [etree.tostring(node, encoding="unicode") for node in nodes], where
+    return [], None
 
 
 def parse_feed(body: bytes) -> Any:
@@ -56,14 +71,30 @@ def parse_feed(body: bytes) -> Any:
 def read_feed(body: bytes) -> tuple[list[Any], list[str]]:
     """The entries (with the keys `to_post` reads) and each one's raw XML: plain feeds through lxml
     (plain_feed), the rest through feedparser. Broken XML or no feed at all is a BadPayload."""
+    entries, raws, _ = read_located(body)
+    return entries, raws
+
+
+def read_located(body: bytes) -> tuple[list[Any], list[str], str | None]:
+    """read_feed, and the XPath selecting the entries' elements in the body (None: not known)."""
     plain = plain_feed.read(body)
     if plain is not None:
         return plain
-    return parse_feed(body).entries, raw_entries(body)
+    entries = parse_feed(body).entries
+    raws, where = _located_entries(body)
+    return entries, raws, where
 
 
 def to_post(
-    entry: Any, *, feed_url: str, raw: str, request_url: str = "", http_status: int = 200, platform: str = "rss"
+    entry: Any,
+    *,
+    feed_url: str,
+    raw: str,
+    request_url: str = "",
+    http_status: int = 200,
+    platform: str = "rss",
+    capture: CaptureRef | None = None,
+    locator: str | None = None,
 ) -> ScrapedPost:
     """Map one entry of `read_feed` (pure). Title and summary become the text."""
     entry_id = entry.get("id") or entry.get("link")
@@ -86,6 +117,8 @@ def to_post(
         raw_payload=raw,
         request_url=request_url,
         http_status=http_status,
+        capture=capture,
+        locator=locator,
     )
 
 
@@ -105,9 +138,11 @@ class RssScraper:
             raise NotFound(f"feed {account.handle}: HTTP {response.status_code}")
         if response.status_code >= 300:
             raise ScrapeError(f"feed {account.handle}: HTTP {response.status_code}")
-        entries, raws = read_feed(response.content)
+        entries, raws, where = read_located(response.content)
+        located = len(raws) == len(entries)  # else each entry's element is not known: the whole body is its
+        capture = capture_of(response)
         for index, entry in enumerate(entries):
-            raw = raws[index] if len(raws) == len(entries) else response.text
+            raw = raws[index] if located else response.text
             post = to_post(
                 entry,
                 feed_url=account.handle,
@@ -115,6 +150,8 @@ class RssScraper:
                 request_url=str(response.request.url),
                 http_status=response.status_code,
                 platform=self.platform,
+                capture=capture,
+                locator=xpath(f"({where})[{index + 1}]") if located and where else None,
             )
             result.posts.append(post)
             result.seen_ids.add(post.platform_post_id)

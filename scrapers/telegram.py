@@ -11,6 +11,7 @@ from lxml import etree
 
 from scrapers import plain_html
 from scrapers.base import AccountRef, BadPayload, FetchResult, NotFound, ScrapedPost, ScrapeError, parse_time
+from scrapers.capture import CaptureRef, capture_of, css, css_string
 from scrapers.http import PoliteClient, conditional_headers, validators
 from scrapers.paging import Walk, fill, walk_timeline
 
@@ -67,7 +68,9 @@ def forwarded_message(href: str) -> str | None:
     return match.group(1) if match else None
 
 
-def to_post(block: Tag, *, request_url: str = "", http_status: int = 200) -> ScrapedPost:
+def to_post(
+    block: Tag, *, request_url: str = "", http_status: int = 200, capture: CaptureRef | None = None
+) -> ScrapedPost:
     """Map one message block (pure). Forwarded messages are reposts of the message they forward (when the
     markup links it); replies keep their parent's id."""
     raw = str(block)
@@ -94,8 +97,9 @@ def to_post(block: Tag, *, request_url: str = "", http_status: int = 200) -> Scr
         kind, original = "reply", str(reply.get("href", "")).removeprefix("https://t.me/") or None
     else:
         kind, original = "post", None
+    text = _text(text_node)
     return _post(
-        data_post, channel, kind, original, _text(text_node), str(time["datetime"]), raw, request_url, http_status
+        data_post, channel, kind, original, text, str(time["datetime"]), raw, request_url, http_status, capture
     )
 
 
@@ -109,6 +113,7 @@ def _post(
     raw: str,
     request_url: str,
     http_status: int,
+    capture: CaptureRef | None,
 ) -> ScrapedPost:
     return ScrapedPost(
         platform="telegram",
@@ -125,6 +130,9 @@ def _post(
         raw_payload=raw,
         request_url=request_url,
         http_status=http_status,
+        capture=capture,
+        # data-post is unique on a page: the selector finds this message's block and no other.
+        locator=css(f"div.tgme_widget_message[data-post={css_string(data_post)}]"),
     )
 
 
@@ -143,7 +151,7 @@ def _lxml_blocks(html: str) -> list[etree._Element] | None:
     return blocks
 
 
-def _lxml_post(block: etree._Element, request_url: str, http_status: int) -> ScrapedPost:
+def _lxml_post(block: etree._Element, request_url: str, http_status: int, capture: CaptureRef | None) -> ScrapedPost:
     """to_post of a plain_html.plain block read with lxml: the same post, the same evidence."""
     raw = plain_html.serialise(block)
     data_post = block.attrib["data-post"]
@@ -171,7 +179,8 @@ def _lxml_post(block: etree._Element, request_url: str, http_status: int) -> Scr
     else:
         kind, original = "post", None
     text = plain_html.text(text_node).strip() if text_node is not None else ""
-    return _post(data_post, channel, kind, original, text, time.attrib["datetime"], raw, request_url, http_status)
+    posted = time.attrib["datetime"]
+    return _post(data_post, channel, kind, original, text, posted, raw, request_url, http_status, capture)
 
 
 _DATE, _BUBBLE, _TEXT = "tgme_widget_message_date", "tgme_widget_message_bubble", "tgme_widget_message_text"
@@ -179,12 +188,16 @@ _FORWARDED, _FORWARDED_NAME = "tgme_widget_message_forwarded_from", "tgme_widget
 _REPLY = "tgme_widget_message_reply"
 
 
-def page_posts(html: str, *, request_url: str = "", http_status: int = 200) -> list[ScrapedPost]:
+def page_posts(
+    html: str, *, request_url: str = "", http_status: int = 200, capture: CaptureRef | None = None
+) -> list[ScrapedPost]:
     """The posts of a t.me/s page: read with lxml where plain_html covers the markup, else beautifulsoup4."""
     blocks = _lxml_blocks(html)
     if blocks is None:
-        return [to_post(b, request_url=request_url, http_status=http_status) for b in message_blocks(html)]
-    return [_lxml_post(b, request_url, http_status) for b in blocks]
+        return [
+            to_post(b, request_url=request_url, http_status=http_status, capture=capture) for b in message_blocks(html)
+        ]
+    return [_lxml_post(b, request_url, http_status, capture) for b in blocks]
 
 
 class TelegramScraper:
@@ -240,7 +253,8 @@ class TelegramScraper:
             if walk.pages == 1 and token is None:
                 walk.validators = validators(response)
             ids: list[int] = []
-            for post in page_posts(html, request_url=str(response.request.url), http_status=response.status_code):
+            url, capture = str(response.request.url), capture_of(response)
+            for post in page_posts(html, request_url=url, http_status=response.status_code, capture=capture):
                 ids.append(int(post.platform_post_id.rsplit("/", 1)[1]))
                 walk.posts.append(post)
             if ids:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from scrapers._json import decode, item_payload, mapped
 from scrapers.base import (
     AccountRef,
@@ -18,6 +20,7 @@ from scrapers.base import (
     Suspended,
     parse_time,
 )
+from scrapers.capture import CaptureRef, capture_of, json_pointer
 from scrapers.http import PoliteClient
 from scrapers.paging import Walk, fill, walk_timeline
 
@@ -46,6 +49,8 @@ def to_post(
     included: dict[str, dict[str, Any]] | None = None,
     request_url: str = "",
     http_status: int = 200,
+    capture: CaptureRef | None = None,
+    locator: str | None = None,
 ) -> ScrapedPost:
     """Map one tweet object of /2/users/:id/tweets (pure); `included` is includes.tweets by id.
 
@@ -80,13 +85,17 @@ def to_post(
         raw_payload=item_payload(tweet),
         request_url=request_url,
         http_status=http_status,
+        capture=capture,
+        locator=locator,
     )
 
 
 class XScraper:
     platform = "x"
 
-    async def _get(self, client: PoliteClient, path: str, params: dict[str, Any] | None = None) -> tuple[Any, str, int]:
+    async def _get(
+        self, client: PoliteClient, path: str, params: dict[str, Any] | None = None
+    ) -> tuple[Any, httpx.Response]:
         token = client.config.x_bearer_token
         if not token:
             raise NotConfigured("X API v2 needs a bearer token: set NETRA_SCRAPERS__X_BEARER_TOKEN")
@@ -97,13 +106,13 @@ class XScraper:
         body = decode(response)
         if response.status_code >= 400 or (isinstance(body, dict) and "data" not in body and body.get("errors")):
             raise _api_error(body, f"HTTP {response.status_code} for {path}")
-        return body, str(response.request.url), response.status_code
+        return body, response
 
     async def fetch(self, client: PoliteClient, account: AccountRef, cursor: dict[str, Any]) -> FetchResult:
         username = account.handle.removeprefix("@")
         user_id = account.platform_user_id  # known: the lookup (a rate-limited call) is skipped
         if not user_id:
-            user, _, _ = await self._get(client, f"/2/users/by/username/{username}", {"user.fields": "protected"})
+            user, _ = await self._get(client, f"/2/users/by/username/{username}", {"user.fields": "protected"})
             user_id = mapped(lambda: str(user["data"]["id"]))
             if user["data"].get("protected"):
                 raise Private(f"X account @{username} is protected")
@@ -137,12 +146,13 @@ class XScraper:
         for _ in range(budget):
             if walk.next_token:
                 params["pagination_token"] = walk.next_token
-            body, url, status = await self._get(client, f"/2/users/{user_id}/tweets", params)
+            body, response = await self._get(client, f"/2/users/{user_id}/tweets", params)
+            url, status, capture = str(response.request.url), response.status_code, capture_of(response)
             walk.pages += 1
             if not isinstance(body, dict) or not isinstance(body.get("data", []), list):
                 raise BadPayload(f"users/:id/tweets answer has no data list: {url}")
             included = {str(t["id"]): t for t in (body.get("includes") or {}).get("tweets", [])}
-            for tweet in body.get("data", []):
+            for index, tweet in enumerate(body.get("data", [])):
                 post = mapped(
                     to_post,
                     tweet,
@@ -151,6 +161,8 @@ class XScraper:
                     included=included,
                     request_url=url,
                     http_status=status,
+                    capture=capture,
+                    locator=json_pointer("data", index),
                 )
                 walk.posts.append(post)
                 walk.newest = max(walk.newest or 0, int(post.platform_post_id))

@@ -37,6 +37,7 @@ def configured(
 ) -> Iterator[Engine]:
     """The CLI reads its settings from the environment, as it would for a user."""
     monkeypatch.setenv("NETRA_DATABASE_URL", sqlite_url(tmp_path))
+    monkeypatch.setenv("NETRA_DATA_DIR", str(tmp_path))  # the archive of responses goes there, not in ./netra-data
     monkeypatch.setenv("NETRA_SCRAPERS", json.dumps(server.scraper_settings() | FAST))
     get_settings.cache_clear()
     yield sqlite_engine

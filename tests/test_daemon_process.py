@@ -110,7 +110,7 @@ def test_run_once_collects_scores_and_opens_cases_in_process(
         s.commit()
     settings = Settings(
         _env_file=None,
-        data_dir=Path(loopback.url.replace(":", "_").replace("/", "_")),
+        data_dir=tmp_path / "data",  # no model there; the run's archive of responses goes there too
         scrapers=loopback.scraper_settings() | {"requests_per_second_per_host": 1000},
     )
     result = run_once(sqlite_engine, settings)

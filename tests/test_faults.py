@@ -91,9 +91,10 @@ def _register(engine: Engine, loopback: LoopbackServer, n: int) -> list[int]:
     return ids
 
 
-def _settings(loopback: LoopbackServer, **scrapers: object) -> Settings:
+def _settings(loopback: LoopbackServer, data_dir: Path, **scrapers: object) -> Settings:
     return Settings(
         _env_file=None,
+        data_dir=data_dir,  # the archive of responses (WARC) goes there, not in ./netra-data
         scrapers=loopback.scraper_settings()
         | {"requests_per_second_per_host": 1000, "backoff_base_s": 0.02}
         | scrapers,
@@ -127,10 +128,12 @@ def _assert_exactly_once(engine: Engine, expected_posts: int) -> None:
         assert len(in_cases) == len(set(in_cases))
 
 
-def test_postgres_connections_cut_mid_run(pg_app_engine: Engine, app_name: str, loopback: LoopbackServer) -> None:
+def test_postgres_connections_cut_mid_run(
+    pg_app_engine: Engine, app_name: str, loopback: LoopbackServer, tmp_path: Path
+) -> None:
     ids = _register(pg_app_engine, loopback, 16)
     loopback.world.add_fault("slow", "getAuthorFeed", times=-1, delay_s=0.05)
-    settings = _settings(loopback)
+    settings = _settings(loopback, tmp_path)
     stop = threading.Event()
     cuts: list[int] = []
 
@@ -173,11 +176,11 @@ def test_postgres_connections_cut_mid_run(pg_app_engine: Engine, app_name: str, 
         assert s.exec(select(func.count()).select_from(Case)).one() == 16 * POSTS  # every post its own original
 
 
-def test_source_returns_500_for_a_while(pg_app_engine: Engine, loopback: LoopbackServer) -> None:
+def test_source_returns_500_for_a_while(pg_app_engine: Engine, loopback: LoopbackServer, tmp_path: Path) -> None:
     ids = _register(pg_app_engine, loopback, 8)
     # More 500s than one account's retries can absorb: some accounts fail this tick, none lose posts.
     loopback.world.add_fault("500", "getAuthorFeed", times=30)
-    settings = _settings(loopback, max_retries=2)
+    settings = _settings(loopback, tmp_path, max_retries=2)
     collect_batch(pg_app_engine, settings, account_ids=ids)
     with Session(pg_app_engine) as s:
         failed_first = s.exec(select(func.sum(CollectionRun.accounts_failed))).one()
@@ -229,7 +232,7 @@ def test_daemon_killed_mid_batch_then_restarted(pg_schema_url: str, tmp_path: Pa
         engine.dispose()
 
 
-def test_odd_items_on_postgres(pg_app_engine: Engine, loopback: LoopbackServer) -> None:
+def test_odd_items_on_postgres(pg_app_engine: Engine, loopback: LoopbackServer, tmp_path: Path) -> None:
     """A feed item whose id is a 328-character permalink and a post with NUL characters, each among
     normal posts: every post is stored, each odd one is named, and the next runs stay ok."""
     world = loopback.world
@@ -241,7 +244,7 @@ def test_odd_items_on_postgres(pg_app_engine: Engine, loopback: LoopbackServer) 
         asn = make_asn(s)
         ids = [make_account(s, asn, platform=f.platform, handle=loopback.handle_for(f)).id for f in (feed, sky)]
         s.commit()
-    settings = _settings(loopback)
+    settings = _settings(loopback, tmp_path)
     fetched = 8
     for round_ in range(3):
         collect_batch(pg_app_engine, settings, account_ids=ids)  # type: ignore[arg-type]
@@ -338,12 +341,14 @@ def _assert_every_partisan_version_in_one_case(engine: Engine) -> int:
         return s.exec(select(func.count()).select_from(Case)).one()
 
 
-def test_an_edit_turning_partisan(engine: Engine, loopback: LoopbackServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_edit_turning_partisan(
+    engine: Engine, loopback: LoopbackServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """A neutral post edited into campaigning while the scorer works on its old text, and another edited
     between two runs: both edits are scored and open a case, and every earlier version is kept."""
     ids = _register(engine, loopback, 1)
     fake = next(iter(loopback.world.accounts.values()))
-    settings = _settings(loopback)
+    settings = _settings(loopback, tmp_path)
     collect = lambda: collect_batch(engine, settings, account_ids=ids)  # noqa: E731
     collect()
     model = install(monkeypatch)
@@ -383,7 +388,7 @@ def test_an_edit_turning_partisan(engine: Engine, loopback: LoopbackServer, monk
 
 
 def test_a_post_arriving_for_a_dismissed_case(
-    engine: Engine, loopback: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, loopback: LoopbackServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """A Telegram post is flagged and dismissed; then the ASN replies to it (replies are keyed by the
     replied-to message) and edits it, both partisan. Neither hides in the dismissed case: they open one new
@@ -396,7 +401,7 @@ def test_a_post_arriving_for_a_dismissed_case(
         account = make_account(s, make_asn(s), platform="telegram", handle=loopback.handle_for(channel))
         admin = create_user(s, "admin@example.go.id", "Admin", "admin", password="kata-sandi-uji-123")
         s.commit()
-    settings = _settings(loopback)
+    settings = _settings(loopback, tmp_path)
 
     def run() -> OpenCasesSummary:
         collect_batch(engine, settings, account_ids=[account.id])  # type: ignore[list-item]

@@ -291,7 +291,10 @@ HTML_CASES = [
 def _html_by_bs4(page: str, source: HtmlSource) -> list[ScrapedPost] | str:
     try:
         items = BeautifulSoup(page, "lxml").select(source.item)
-        return [html_scraper.to_post(i, source=source, page_url="http://h/p", request_url="u") for i in items]
+        return [
+            html_scraper.to_post(i, source=source, page_url="http://h/p", request_url="u", nth=n)
+            for n, i in enumerate(items, start=1)
+        ]
     except Exception as exc:  # the same error, if any
         return f"{type(exc).__name__}: {exc}"
 

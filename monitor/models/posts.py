@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from monitor.models._types import UTCDateTime, utcnow
@@ -18,7 +18,25 @@ class PostKind(StrEnum):
     quote = "quote"
 
 
-class Post(SQLModel, table=True):
+class WarcRef(SQLModel):
+    """Where the response a post (version) came from is archived as received: a WARC record (monitor/warc.py).
+
+    `warc_file` is relative to <NETRA_DATA_DIR>/warc; offset and length are the record's bytes (one gzip
+    member) there; `warc_locator` says where in the body the post is (docs/scrapers.md); `body_sha256` is
+    the SHA-256 of the content-decoded body (`warcio extract --payload`). All None for posts collected
+    before responses were archived, and for imports that came without one (Zeeschuimer). Retention clears
+    file, offset and length when it deletes the record; id, locator and hash stay.
+    """
+
+    warc_file: str | None = Field(default=None, max_length=255, index=True)
+    warc_record_id: str | None = Field(default=None, max_length=64)
+    warc_offset: int | None = Field(default=None, sa_type=BigInteger)
+    warc_length: int | None = Field(default=None, sa_type=BigInteger)
+    warc_locator: str | None = Field(default=None, sa_type=Text)
+    body_sha256: str | None = Field(default=None, max_length=64)
+
+
+class Post(WarcRef, table=True):
     __table_args__ = (
         UniqueConstraint("platform", "platform_post_id", name="uq_post_platform_id"),
         Index("ix_post_unscored", "scored_version"),
@@ -52,7 +70,7 @@ class Post(SQLModel, table=True):
     scored_version: str | None = None
 
 
-class PostVersion(SQLModel, table=True):
+class PostVersion(WarcRef, table=True):
     """An earlier version of a post whose text changed; kept as evidence."""
 
     __table_args__ = (UniqueConstraint("post_id", "version", name="uq_postversion_post_version"),)
