@@ -28,7 +28,7 @@ from monitor.flagging import FlagDecision, FlagRules
 from monitor.models import Agency, Asn, AuditLog, Case, CasePost, Post, ReviewAction, Score, utcnow
 from monitor.open_cases import open_or_join
 
-__all__ = ["NearMiss", "mark_checked", "near_misses", "open_by_hand", "side_label", "side_score"]
+__all__ = ["NearMiss", "mark_checked", "near_miss_access", "near_misses", "open_by_hand", "side_label", "side_score"]
 
 CHECKED = "near_miss.checked"
 OPENED = "near_miss.opened"
@@ -133,14 +133,26 @@ def near_misses(session: Session, viewer: Viewer, *, floor: float, since: dateti
     return [NearMiss(*row) for row in session.connection().execute(stmt, params).all()]
 
 
-def _near_miss(session: Session, viewer: Viewer, score_id: int) -> tuple[Score, Post, Asn]:
-    """The score, post and ASN of a near miss this viewer may act on (else "not found", as for cases)."""
-    row = session.exec(_select(Score, Post, Asn).where(Score.id == score_id)).first()
+def near_miss_access(session: Session, viewer: Viewer, score_id: int) -> tuple[Score, Post, Asn]:
+    """The score, post and ASN, for a viewer who may act on them: a post outside the viewer's agency (or no such
+    score) is "not found" and a read-only viewer is refused, in that order, as for cases."""
+    row = session.exec(
+        select(Score, Post, Asn).join(Post, col(Post.id) == Score.post_id).join(Asn, col(Asn.id) == Post.asn_id)
+        .where(Score.id == score_id)
+    ).first()  # fmt: skip
     if row is None or (viewer.scope is not None and row[2].agency_id != viewer.scope):
         raise CaseNotFound(score_id)
     if not viewer.can_act:
         raise NotAllowed("auditors have read-only access")
     return row[0], row[1], row[2]
+
+
+def _near_miss(session: Session, viewer: Viewer, score_id: int) -> tuple[Score, Post, Asn]:
+    """As `near_miss_access`, and still a near miss (in no case, not checked, the newest score)."""
+    found = near_miss_access(session, viewer, score_id)
+    if session.exec(_select(Score.id).where(Score.id == score_id)).first() is None:
+        raise ActionError("this post is no longer a near miss")
+    return found
 
 
 def mark_checked(session: Session, viewer: Viewer, score_id: int, *, reason: str) -> None:

@@ -131,5 +131,6 @@ ERRORS_ID: dict[str, str] = {
     ),
     "the target is not in the election registry": "Sasaran tidak ada dalam daftar pemilihan.",
     "this post is already in a case": "Unggahan ini sudah masuk sebuah kasus.",
-    "no such near miss": "Unggahan yang hampir ditandai ini tidak ditemukan.",
+    "this post is no longer a near miss": "Unggahan ini sudah tidak termasuk hampir ditandai (sudah masuk kasus atau "
+    "sudah diperiksa).",
 }

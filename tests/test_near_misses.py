@@ -110,7 +110,7 @@ def test_a_case_opened_by_hand_goes_through_two_reviewers_into_training(engine: 
         assert s.exec(select(AuditLog).where(AuditLog.action == "near_miss.opened")).one().details["case_id"] == case_id
         assert s.exec(select(ReviewAction.action).where(ReviewAction.case_id == case_id)).all() == ["open"]
         assert near_misses(s, sup_a, floor=0.5, since=SINCE) == []
-        with pytest.raises(CaseNotFound):  # no longer a near miss: it is in a case
+        with pytest.raises(act.ActionError, match="no longer a near miss"):  # it is in a case now
             open_by_hand(s, sup_a, near_id, reason="lagi", rules=RULES)
         act.confirm(s, sup_a, case_id, category="disiplin", reason="memihak", label="serangan")
         with pytest.raises(act.ActionError, match="second, different reviewer"):
@@ -133,9 +133,10 @@ def test_the_page_is_linked_lists_near_misses_and_opens_a_case(engine: Engine) -
     other = login(make_client(engine), world.emails["sup_b"])
     assert other.get("/near-misses").text.count(NEAR_TEXT) == 0
     token = csrf_of(client, "/near-misses")
-    missing = client.post("/near-misses/999999/open", data={"csrf_token": token, "reason": "x"})
-    assert missing.headers["location"] == "/near-misses"
-    assert "tidak ditemukan" in client.get("/near-misses").text
+    assert client.post("/near-misses/999999/open", data={"csrf_token": token, "reason": "x"}).status_code == 404
+    no_reason = client.post(f"/near-misses/{near_id}/check", data={"csrf_token": token, "reason": " "})
+    assert no_reason.headers["location"] == "/near-misses"
+    assert "Alasan wajib diisi" in client.get("/near-misses").text
     response = client.post(f"/near-misses/{near_id}/open", data={"csrf_token": token, "reason": "ajakan"})
     assert response.status_code == 303 and response.headers["location"].startswith("/cases/")
     case_page = BeautifulSoup(client.get(response.headers["location"]).text, "html.parser")

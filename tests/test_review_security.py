@@ -26,6 +26,7 @@ from review_ui.routes import (
     case,
     dashboard,
     export,
+    near_misses,
     queue,
     report,
 )
@@ -53,6 +54,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/cases/{case_id}/report.pdf"): "scoped",
     ("GET", "/cases/{case_id}/archive"): "scoped",
     ("GET", "/cases.csv"): "list",
+    ("GET", "/near-misses"): "list",
+    ("POST", "/near-misses/{score_id}/{action}"): "act",  # the score id is filled with a case id
     ("POST", "/cases/{case_id}/{action}"): "act",
     ("POST", "/bulk-dismiss"): "act-bulk",
     ("GET", "/dashboard"): "list",
@@ -80,7 +83,21 @@ ACTORS = {"admin", "sup_a", "sup_a2", "sup_b"}
 
 def app_routes() -> set[tuple[str, str]]:
     found = set()
-    for module in (auth, export, queue, case, report, archive, actions, dashboard, audit, admin, admin_accounts, api):
+    for module in (
+        auth,
+        export,
+        queue,
+        near_misses,
+        case,
+        report,
+        archive,
+        actions,
+        dashboard,
+        audit,
+        admin,
+        admin_accounts,
+        api,
+    ):
         for route in module.router.routes:
             for method in route.methods - {"HEAD"}:
                 found.add((method, route.path))
@@ -112,7 +129,12 @@ def _call(client: TestClient, method: str, path: str, token: str, api_route: boo
 
 def _fill(path: str, case_id: int, world: World) -> str:
     return path.format(
-        case_id=case_id, action="dismiss", user_id=world.user_ids["sup_a2"], change="enable", account_id=case_id
+        case_id=case_id,
+        action="dismiss",
+        user_id=world.user_ids["sup_a2"],
+        change="enable",
+        account_id=case_id,
+        score_id=case_id,
     )
 
 

@@ -13,7 +13,7 @@ from monitor.case_actions import ActionError
 from monitor.cases import CaseNotFound, Viewer
 from monitor.flagging import FlagRules
 from monitor.models import utcnow
-from monitor.near_misses import mark_checked, near_misses, open_by_hand, side_label
+from monitor.near_misses import mark_checked, near_miss_access, near_misses, open_by_hand, side_label
 from monitor.registry_names import Target, registry_names
 from review_ui.deps import db, viewer
 from review_ui.i18n import translate, translate_error
@@ -59,6 +59,9 @@ def near_miss_action(
     session: Session = Depends(db),
 ) -> RedirectResponse:
     lang = lang_of(request)
+    if action not in ("open", "check"):
+        near_miss_access(session, v, score_id)  # 404 outside the agency, 403 read-only: as for any action
+        raise CaseNotFound(score_id)  # no such action
     try:
         if action == "open":
             rules = FlagRules.from_settings(request.app.state.settings)
@@ -66,13 +69,10 @@ def near_miss_action(
             session.commit()
             flash(request, translate(lang, "near_opened", n=case_id))
             return RedirectResponse(f"/cases/{case_id}", status_code=303)
-        if action != "check":
-            raise ActionError(f"unknown action {action!r}")
         mark_checked(session, v, score_id, reason=reason)
         session.commit()
         flash(request, translate(lang, "near_marked"))
-    except (ActionError, CaseNotFound) as exc:
+    except ActionError as exc:  # not found (404) and read-only (403) answer as for cases (review_ui.app)
         session.rollback()
-        message = "no such near miss" if isinstance(exc, CaseNotFound) else str(exc)
-        flash(request, translate_error(lang, message), "error")
+        flash(request, translate_error(lang, str(exc)), "error")
     return RedirectResponse(PATH, status_code=303)
