@@ -16,7 +16,7 @@ from monitor.corrections import decode_target, encode_target
 from monitor.models import AuditLog, Candidate, Case, ReviewAction
 from monitor.scoring import reviewed_examples
 from tests.utils.factories import make_case, make_election, make_post, make_user
-from tests.utils.review import csrf_of, login, make_client, seed_world
+from tests.utils.review import PASSWORD, csrf_of, login, make_client, seed_world
 
 ELECTION = "pilwalkot-harapanjaya-2024"
 
@@ -127,3 +127,20 @@ def test_the_case_page_offers_corrections_and_shows_them_in_the_history(engine: 
     assert "calon no. 1 Andi Wijaya–Sari Dewi (Pilwalkot Harapan Jaya 2024) → calon no. 2 Teguh Santosa" in history
     with Session(engine) as s:
         assert s.get(Case, case_id).status == "awaiting_second"
+
+
+def test_the_api_takes_corrections_too(engine: Engine) -> None:
+    world = seed_world(engine, n_cases=1)
+    case_id = world.cases_a[0]
+    client = make_client(engine)
+    auth = (world.emails["sup_a"], PASSWORD)
+    body = {"reason": "dukungan untuk partai, bukan ajakan", "correct_label": "dukungan", "correct_target": "none"}
+    bad = client.post(
+        f"/api/cases/{case_id}/confirm", json={"reason": "r", "category": "disiplin", "correct_label": "x"}, auth=auth
+    )
+    assert bad.status_code == 409 and "label must be one of" in bad.text
+    assert client.post(f"/api/cases/{case_id}/dismiss", json=body, auth=auth).status_code == 200
+    with Session(engine) as s:
+        action = s.exec(select(ReviewAction).where(ReviewAction.case_id == case_id)).one()
+        assert action.details["correction"]["target"]["after"] is None
+        assert action.details["training_label"] == "dukungan"

@@ -63,6 +63,10 @@ class ActionIn(BaseModel):
     sanctioned: bool | None = Field(None, description="followup: was a sanction decided")
     decided_on: date | None = None
     assignee_id: int | None = None
+    correct_label: str = Field("", description="confirm, dismiss: the right label (dukungan, serangan, netral)")
+    correct_target: str = Field(
+        "", description="confirm, dismiss: the right target, c:<election id>:<candidate number>, p:<party>, or none"
+    )
 
 
 class BulkDismissIn(BaseModel):
@@ -161,9 +165,11 @@ def act_on_case(
     """`action` is one of confirm, dismiss, clarify, answer, forward, followup, assign."""
     try:
         if action == "confirm":
-            result = act.confirm(session, v, case_id, category=body.category or "", reason=body.reason, note=body.note)
+            result = act.confirm(session, v, case_id, category=body.category or "", reason=body.reason, note=body.note,
+                                 label=body.correct_label, target=body.correct_target)  # fmt: skip
         elif action == "dismiss":
-            result = act.dismiss(session, v, case_id, reason=body.reason)
+            result = act.dismiss(session, v, case_id, reason=body.reason, label=body.correct_label,
+                                 target=body.correct_target)  # fmt: skip
         elif action == "clarify":
             result = act.request_clarification(session, v, case_id, reason=body.reason)
         elif action == "answer":
