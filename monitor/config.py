@@ -7,6 +7,7 @@ Nested groups use a double underscore: `NETRA_SMTP__HOST`, `NETRA_SCRAPERS__X_BE
 from __future__ import annotations
 
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 
@@ -158,6 +159,22 @@ class FlagSettings(BaseModel):
     near_miss_days: int = Field(default=14, ge=1)
 
 
+class LoginSettings(BaseModel):
+    """The login throttle (docs/review.md, "Login throttling"): failed logins in the last `window_s` seconds,
+    counted in the database so that every web process sees every failure. A browser that has logged in to an
+    account before (its signed `netra_device` cookie) is held only to its own limit, so nobody else can lock
+    its user out."""
+
+    window_s: int = Field(default=900, ge=60)
+    pair_failures: int = Field(default=5, ge=1)  # one account from one client address (or one known browser)
+    client_failures: int = Field(default=20, ge=1)  # one client address, whatever the accounts (one-address spraying)
+    account_failures: int = Field(default=10, ge=1)  # one account, from addresses that never logged in to it
+    # every client together, on accounts they never logged in to (spraying from many addresses); known browsers'
+    # typos do not count, so a busy morning of ordinary mistakes does not trip it
+    overall_failures: int = Field(default=25, ge=1)
+    known_browser_days: int = Field(default=365, ge=1)  # how long a browser stays known without a new login
+
+
 class CelerySettings(BaseModel):
     """Celery workers (runner "celery"): the broker is `broker_url`."""
 
@@ -178,6 +195,9 @@ class Settings(BaseSettings):
     # A bearer token for /metrics (the review page's, and `netra run`'s when set); unset, the review page's
     # /metrics needs a logged-in admin or auditor.
     metrics_token: str | None = None
+    # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the real client; from any
+    # other address the header is ignored, so that a client cannot pick the address it is throttled under.
+    trusted_proxies: str = "127.0.0.1,::1"
     log_json: bool = False
     log_level: str = "INFO"
     retention_days: int = 90
@@ -192,6 +212,25 @@ class Settings(BaseSettings):
     flagging: FlagSettings = Field(default_factory=FlagSettings)
     celery: CelerySettings = Field(default_factory=CelerySettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
+    login: LoginSettings = Field(default_factory=LoginSettings)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: str) -> str:
+        for item in value.split(","):
+            if item.strip():
+                try:
+                    ip_network(item.strip(), strict=False)
+                except ValueError as exc:
+                    raise ValueError(
+                        f"NETRA_TRUSTED_PROXIES: {item.strip()!r} bukan alamat IP atau jaringan "
+                        f"(is not an IP address or network, e.g. 10.0.0.5 or 172.16.0.0/12)"
+                    ) from exc
+        return value
+
+    @property
+    def proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return tuple(ip_network(i.strip(), strict=False) for i in self.trusted_proxies.split(",") if i.strip())
 
     @field_validator("metrics_token")
     @classmethod

@@ -5,7 +5,8 @@ Jobs (timezone Asia/Jakarta, coalesced, with a misfire grace time, one instance 
   election is in its hot period) are handed out in batches spread over the tick with jitter;
 - `process` every `score_every_min`: score waiting posts, open cases;
 - `digest` weekly (Monday 07:00 WIB), `digest-retry` every 15 minutes, `retention` daily, `heartbeat`;
-- `audit-checkpoint` hourly: a signed checkpoint of the audit log (`monitor.audit_checkpoints`).
+- `audit-checkpoint` hourly: the totals of ended failed-login windows (`monitor.login_throttle`), then a signed
+  checkpoint of the audit log (`monitor.audit_checkpoints`).
 
 Restarts replay nothing: due-ness is computed from each account's stored `last_collected_at`, and the
 scrapers resume from stored cursors. Only the leader (see `monitor.leader`) runs a scheduler.
@@ -30,6 +31,7 @@ from sqlalchemy import Engine
 from monitor.audit_checkpoints import write_checkpoint
 from monitor.config import Settings
 from monitor.leader import Leader
+from monitor.login_throttle import LoginThrottle
 from monitor.models import utcnow
 from monitor.pipeline import due_accounts
 from monitor.runner import Runner
@@ -98,6 +100,9 @@ class Daemon:
 
     def audit_checkpoint(self) -> None:
         # Here, not on a worker: one query and one line, and only the scheduler's host needs the key.
+        # First the totals of failed-login windows that have ended (otherwise written at the next failed login),
+        # so that the checkpoint covers them.
+        LoginThrottle(self.engine, self.settings.login).summarise()
         write_checkpoint(self.engine, self.settings)
 
     # --- wiring time to work -------------------------------------------------------------------

@@ -16,8 +16,10 @@ from monitor.case_actions import AssignableCache, NotAllowed
 from monitor.cases import CaseNotFound, CountCache
 from monitor.config import Settings, get_settings
 from monitor.db import autocommit_reads, get_engine
+from monitor.login_throttle import LoginThrottle
 from monitor.metrics import metrics_router
 from monitor.sessions import SESSION_TTL_S
+from review_ui.client_address import ForwardedClient
 from review_ui.deps import LoginRequired
 from review_ui.metrics_access import metrics_reader
 from review_ui.render import page
@@ -36,7 +38,7 @@ from review_ui.routes import (
     queue,
     report,
 )
-from review_ui.security import LoginThrottle, SecurityHeaders
+from review_ui.security import SecurityHeaders
 
 SESSION_COOKIE = "netra_session"
 SESSION_MAX_AGE_S = SESSION_TTL_S  # one working day; the server-side session ends then too
@@ -68,7 +70,7 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine or get_engine(settings.db_url)
     app.state.read_engine = autocommit_reads(app.state.engine)  # for pages that only read (review_ui.deps)
-    app.state.throttle = throttle or LoginThrottle()
+    app.state.throttle = throttle or LoginThrottle(app.state.engine, settings.login)  # shared by every replica
     app.state.options_cache = {}  # the queue's drop-down values, per scope (review_ui.routes.queue)
     app.state.counts = CountCache()  # the queue's counts per status (rows are always live)
     app.state.assignable = AssignableCache()  # the case page's assign drop-down, per agency
@@ -82,6 +84,8 @@ def create_app(
     )
 
     app.add_middleware(SecurityHeaders)
+    # Outermost: everything inside (the throttle, the audit log) sees the real client behind a trusted proxy.
+    app.add_middleware(ForwardedClient, proxies=settings.proxy_networks)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:

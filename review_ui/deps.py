@@ -13,8 +13,10 @@ from starlette.concurrency import run_in_threadpool
 
 from monitor.auth import authenticate, password_fingerprint
 from monitor.cases import Viewer
+from monitor.login_throttle import LoginThrottle, Refusal
 from monitor.models import Role, User, utcnow
 from monitor.sessions import SESSION_USER, token_hash
+from review_ui.login_guard import attempt_of, retry_after
 
 T = TypeVar("T")
 
@@ -33,10 +35,6 @@ async def db(request: Request) -> AsyncIterator[Session]:
         await run_in_threadpool(session.close)
 
 
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 def _basic_auth(request: Request, session: Session, header: str) -> User:
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "basic":
@@ -45,15 +43,15 @@ def _basic_auth(request: Request, session: Session, header: str) -> User:
         email, _, password = base64.b64decode(value).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError) as exc:
         raise HTTPException(401, "malformed Authorization header") from exc
-    throttle = request.app.state.throttle
-    ip = client_ip(request)
-    if throttle.retry_after(email, ip) > 0:
-        raise HTTPException(429, "too many failed logins; try again later")
+    throttle: LoginThrottle = request.app.state.throttle
+    ticket = throttle.begin(attempt_of(request, email))  # the same limits as the login form
+    if isinstance(ticket, Refusal):
+        raise HTTPException(429, "too many failed logins; try again later", {"Retry-After": retry_after(ticket)})
     user = authenticate(session, email, password)
     if user is None:
-        throttle.failure(email, ip)
+        throttle.failure(ticket)
         raise HTTPException(401, "wrong email or password")
-    throttle.success(email, ip)
+    throttle.success(ticket)
     return user
 
 

@@ -46,6 +46,9 @@ ID: dict[str, str] = {
     "login_button": "Masuk",
     "login_failed": "Email atau kata sandi salah, atau akun dinonaktifkan.",
     "login_locked": "Terlalu banyak percobaan gagal. Coba lagi dalam {minutes} menit.",
+    "login_locked_many": "Terlalu banyak percobaan masuk yang gagal untuk akun ini atau di Netra saat ini. Dari "
+    "peramban yang pernah Anda pakai untuk masuk, Anda tetap bisa masuk; dari peramban lain, coba lagi dalam "
+    "{minutes} menit.",
     "login_intro": "Halaman ini hanya untuk pengawas dan auditor yang berwenang.",
     "status_open": "Baru",
     "status_awaiting_second": "Menunggu peninjau kedua",
@@ -270,6 +273,8 @@ EN: dict[str, str] = {
     "login_button": "Log in",
     "login_failed": "Wrong email or password, or the account is disabled.",
     "login_locked": "Too many failed attempts. Try again in {minutes} minutes.",
+    "login_locked_many": "Too many failed logins to this account or to Netra right now. From a browser you have "
+    "logged in with before you can still log in; from another browser, try again in {minutes} minutes.",
     "login_intro": "This page is for authorised supervisors and auditors only.",
     "status_open": "New",
     "status_awaiting_second": "Awaiting second reviewer",

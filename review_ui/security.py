@@ -1,13 +1,11 @@
-"""Web security helpers: CSRF tokens bound to the session, and login throttling."""
+"""Web security helpers: CSRF tokens bound to the session, and security headers.
+
+The login throttle is `monitor.login_throttle` (kept in the database, so that every web process sees it)."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
-import time
-from collections import defaultdict, deque
-from collections.abc import Callable
-from threading import Lock
 
 from fastapi import HTTPException, Request
 from starlette.datastructures import MutableHeaders
@@ -46,55 +44,6 @@ async def csrf_protect(request: Request) -> None:
         sent = value if isinstance(value, str) else None
     if not expected or not sent or not hmac.compare_digest(str(expected), sent):
         raise HTTPException(403, "CSRF token missing or invalid; reload the page and try again")
-
-
-class LoginThrottle:
-    """Failed logins per (account, IP) and per account in a sliding window; in memory, per process."""
-
-    def __init__(
-        self,
-        max_failures: int = 5,
-        max_account_failures: int = 20,
-        window_s: float = 900.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.max_failures = max_failures
-        self.max_account_failures = max_account_failures
-        self.window_s = window_s
-        self.clock = clock
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-        self._account: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = Lock()
-
-    def _trim(self, q: deque[float], now: float) -> None:
-        while q and q[0] <= now - self.window_s:
-            q.popleft()
-
-    def retry_after(self, email: str, ip: str) -> float:
-        """Seconds until this account may try again from this IP; 0 when it may try now."""
-        email = email.strip().lower()
-        now = self.clock()
-        with self._lock:
-            pair, account = self._failures[(email, ip)], self._account[email]
-            self._trim(pair, now)
-            self._trim(account, now)
-            waits = [0.0]
-            if len(pair) >= self.max_failures:
-                waits.append(pair[0] + self.window_s - now)
-            if len(account) >= self.max_account_failures:
-                waits.append(account[0] + self.window_s - now)
-            return max(waits)
-
-    def failure(self, email: str, ip: str) -> None:
-        email = email.strip().lower()
-        now = self.clock()
-        with self._lock:
-            self._failures[(email, ip)].append(now)
-            self._account[email].append(now)
-
-    def success(self, email: str, ip: str) -> None:
-        with self._lock:
-            self._failures.pop((email.strip().lower(), ip), None)
 
 
 CSP = (

@@ -4,6 +4,7 @@ login throttling, and hostile text rendered inert."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -14,6 +15,8 @@ from sqlmodel import Session, select
 
 from monitor import case_actions as act
 from monitor.cases import Viewer
+from monitor.config import LoginSettings
+from monitor.login_throttle import LoginThrottle
 from monitor.models import Asn, Case, ReviewAction, User
 from review_ui.routes import (
     actions,
@@ -30,7 +33,6 @@ from review_ui.routes import (
     queue,
     report,
 )
-from review_ui.security import LoginThrottle
 from tests.utils.factories import make_account, make_agency, make_asn, make_case, make_post
 from tests.utils.review import PASSWORD, ROLES, World, csrf_of, login, make_client, seed_world
 from tests.utils.xss import PAYLOADS
@@ -227,8 +229,8 @@ def test_every_post_needs_a_valid_csrf_token(world: World, clients: dict[str, Te
 
 
 def test_login_throttling(world: World) -> None:
-    now = [1000.0]
-    throttle = LoginThrottle(max_failures=5, window_s=900, clock=lambda: now[0])
+    now = [datetime(2026, 3, 2, 9, 0, tzinfo=UTC)]
+    throttle = LoginThrottle(world.engine, LoginSettings(pair_failures=5, window_s=900), clock=lambda: now[0])
     client = make_client(world.engine, throttle=throttle)
     token = csrf_of(client)
     email = world.emails["sup_a"]
@@ -241,7 +243,7 @@ def test_login_throttling(world: World) -> None:
     assert locked.status_code == 429 and "15 menit" in locked.text  # even the right password waits
     other = client.post("/login", data={"email": world.emails["sup_b"], "password": PASSWORD, "csrf_token": token})
     assert other.status_code == 303  # another account from the same IP is not locked out
-    now[0] += 901
+    now[0] += timedelta(seconds=901)
     client2 = make_client(world.engine, throttle=throttle)
     assert login(client2, email).get("/cases").status_code == 200
 

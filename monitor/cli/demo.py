@@ -79,5 +79,6 @@ def demo(
     from review_ui.app import create_app  # only the serving commands reach into the web layer
 
     console.print(f"[bold green]Review page: http://{host}:{port}/[/bold green]  (Ctrl-C stops)")
-    uvicorn.run(create_app(config, engine), host=host, port=port, log_level="warning")
+    # proxy_headers off: the app reads X-Forwarded-For itself, from NETRA_TRUSTED_PROXIES only
+    uvicorn.run(create_app(config, engine), host=host, port=port, proxy_headers=False, log_level="warning")
     console.print("Stopped. Run `netra demo` again to continue where you left off.")

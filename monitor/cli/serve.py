@@ -19,4 +19,6 @@ def serve(
     from review_ui.app import create_app  # only `serve` reaches into the web layer
 
     app = create_app(settings(), ready_engine())
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+    # X-Forwarded-For is read by the app itself, from NETRA_TRUSTED_PROXIES only (review_ui.client_address):
+    # uvicorn would believe it from 127.0.0.1 whatever the setting.
+    uvicorn.run(app, host=host, port=port, proxy_headers=False, log_level="info")

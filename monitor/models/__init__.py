@@ -9,6 +9,7 @@ from monitor.models.ops import CollectionRun, DigestDelivery
 from monitor.models.posts import Post, PostKind, PostVersion, Score
 from monitor.models.registry import Account, Agency, Asn, AsnStatus, CollectStatus, Verification
 from monitor.models.sessions import LoginSession
+from monitor.models.throttle import LoginFailure
 from monitor.models.users import Role, User
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Election",
     "ElectionLevel",
     "ForwardedPack",
+    "LoginFailure",
     "LoginSession",
     "Party",
     "Post",

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import math
-
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from monitor.audit import record
 from monitor.auth import authenticate, password_fingerprint
+from monitor.login_throttle import LoginThrottle, Refusal
 from monitor.models import User
 from monitor.sessions import open_session, revoke_session
-from review_ui.deps import client_ip, db
+from review_ui.client_address import client_ip
+from review_ui.deps import db
+from review_ui.device_cookie import remember
 from review_ui.i18n import translate
+from review_ui.login_guard import attempt_of, refusal_message, retry_after
 from review_ui.render import lang_of, page
 from review_ui.security import csrf_protect, csrf_token
 
@@ -50,29 +52,30 @@ def login(
     next: str = Form("/cases"),
     session: Session = Depends(db),
 ) -> Response:
-    throttle = request.app.state.throttle
-    ip = client_ip(request)
-    wait = throttle.retry_after(email, ip)
+    settings = request.app.state.settings
+    throttle: LoginThrottle = request.app.state.throttle
     lang = lang_of(request)
-    if wait > 0:
-        message = translate(lang, "login_locked", minutes=max(1, math.ceil(wait / 60)))
-        return page(request, "login.html", {"next": _safe_next(next), "error": message, "email": email}, 429)
+    form = {"next": _safe_next(next), "email": email}
+    ticket = throttle.begin(attempt_of(request, email))
+    if isinstance(ticket, Refusal):
+        response = page(request, "login.html", form | {"error": refusal_message(lang, ticket)}, 429)
+        response.headers["Retry-After"] = retry_after(ticket)
+        return response
     user = authenticate(session, email, password)
     if user is None:
-        throttle.failure(email, ip)
-        record(session, "anonymous", "auth.login_failed", "user", email.strip().lower()[:128], {"ip": ip})
-        session.commit()
-        message = translate(lang, "login_failed")
-        return page(request, "login.html", {"next": _safe_next(next), "error": message, "email": email}, 401)
-    throttle.success(email, ip)
+        throttle.failure(ticket)  # counted, and audited once per account, client and window
+        return page(request, "login.html", form | {"error": translate(lang, "login_failed")}, 401)
+    throttle.success(ticket)
     assert user.id is not None
     sid = open_session(session, user.id)
-    record(session, user.email, "auth.login", "user", str(user.id), {"ip": ip})
+    record(session, user.email, "auth.login", "user", str(user.id), {"ip": client_ip(request)})
     session.commit()
     request.session.clear()  # a fresh session (and CSRF token) after login: no session fixation
     request.session.update({"sid": sid, "pwf": password_fingerprint(user.password_hash)})
     csrf_token(request)  # issued with the login, not by the first page (which would re-sign the cookie)
-    return RedirectResponse(_safe_next(next), status_code=303)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    remember(response, request, settings, user.email)  # this browser is now known: nobody can lock it out
+    return response
 
 
 @router.post("/logout")

@@ -12,8 +12,8 @@ from sqlmodel import Session
 
 from monitor.auth import create_user
 from monitor.config import Settings
+from monitor.login_throttle import LoginThrottle
 from review_ui.app import create_app
-from review_ui.security import LoginThrottle
 from tests.utils.factories import make_account, make_agency, make_asn, make_case, make_post, make_score
 
 PASSWORD = "kata-sandi-uji-123"
@@ -69,9 +69,18 @@ def seed_world(engine: Engine, *, post_text: str | None = None, asn_name: str | 
     return world
 
 
-def make_client(engine: Engine, throttle: LoginThrottle | None = None) -> TestClient:
-    settings = Settings(secret_key="test-secret-key-0123456789", base_url="http://testserver")
-    return TestClient(create_app(settings, engine, throttle=throttle), follow_redirects=False)
+def make_client(
+    engine: Engine,
+    throttle: LoginThrottle | None = None,
+    *,
+    address: str = "testclient",
+    **settings: object,
+) -> TestClient:
+    """A client of a new app on `engine` (another web process, as far as the app can tell), connecting from
+    `address`; `settings` override the test defaults (e.g. trusted_proxies, login=LoginSettings(...))."""
+    config = Settings(**{"secret_key": "test-secret-key-0123456789", "base_url": "http://testserver"} | settings)
+    app = create_app(config, engine, throttle=throttle)
+    return TestClient(app, follow_redirects=False, client=(address, 50000))
 
 
 def csrf_of(client: TestClient, path: str = "/login") -> str:
