@@ -14,14 +14,18 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import MetaData
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from monitor.audit import record
-from monitor.models import Asn, utcnow
+from monitor.config import get_settings
+from monitor.evidence_warc import case_warc
+from monitor.models import Asn, Post, utcnow
 from monitor.nip import NipError, normalise_nip, parse_nip
 from monitor.subject_rows import Attachment, audit_entries, read_rows, rows_where, tables_about_asn
+from monitor.warc import warc_root
 from monitor.zip_pack import zip_with_manifest
 
 __all__ = [
@@ -135,13 +139,29 @@ def _find(session: Session, nip: str) -> Asn:
     raise SubjectError(f"Tidak ada ASN terdaftar dengan NIP {wanted}", f"no ASN is registered with NIP {wanted}")
 
 
-def _readme(asn: Asn, rows: dict[str, int], attachments: list[Attachment], actor: str, now: datetime) -> str:
+_WARC_ID = (
+    "- lampiran/warc/records.warc.gz dan lampiran/warc/index.json: respons platform sebagaimana diterima (arsip "
+    "WARC, ISO 28500) tempat unggahan-unggahan ini diambil, dengan indeks per versi unggahan; satu respons memuat "
+    "seluruh halaman yang dikirim platform."
+)
+_WARC_EN = (
+    "- lampiran/warc/records.warc.gz and lampiran/warc/index.json: the platform's responses as received (WARC, "
+    "ISO 28500) these posts came from, indexed per post version; a response holds the whole page the platform sent."
+)
+
+
+def _readme(
+    asn: Asn, rows: dict[str, int], attachments: list[Attachment], warc: bool, actor: str, now: datetime
+) -> str:
     files = [(f"data/{t}.json", DESCRIPTIONS[t], n) for t, n in rows.items()]
     id_lines = [f"- {name} ({n} baris): {text_id}" for name, (text_id, _), n in files]
     en_lines = [f"- {name} ({n} rows): {text_en}" for name, (_, text_en), n in files]
     if attachments:
         id_lines.append(f"- lampiran/ ({len(attachments)} berkas): isi kolom biner, dirujuk dari berkas data.")
         en_lines.append(f"- lampiran/ ({len(attachments)} files): binary column values, referred to by the data.")
+    if warc:
+        id_lines.append(_WARC_ID)
+        en_lines.append(_WARC_EN)
     return "\n".join(
         [
             "EKSPOR DATA PRIBADI ASN (AKSES SUBJEK DATA, UU NO. 27 TAHUN 2022 TENTANG PELINDUNGAN DATA PRIBADI)",
@@ -177,8 +197,12 @@ def _readme(asn: Asn, rows: dict[str, int], attachments: list[Attachment], actor
     )
 
 
-def export_asn(session: Session, nip: str, *, actor: str, now: datetime | None = None) -> SubjectExport:
-    """Build the ZIP of everything held on `nip`. Raises SubjectError for an unknown or invalid NIP."""
+def export_asn(
+    session: Session, nip: str, *, actor: str, now: datetime | None = None, warc_dir: Path | None = None
+) -> SubjectExport:
+    """Build the ZIP of everything held on `nip`. Raises SubjectError for an unknown or invalid NIP.
+
+    `warc_dir`: the archive of responses as received (default: <NETRA_DATA_DIR>/warc of the settings)."""
     asn = _find(session, nip)
     assert asn.id is not None
     now = now or utcnow()
@@ -197,7 +221,11 @@ def export_asn(session: Session, nip: str, *, actor: str, now: datetime | None =
         rows[table] = len(table_rows)
     for attachment in attachments:
         files[attachment.name] = attachment.data
-    files["README.txt"] = _readme(asn, rows, attachments, actor, now).encode()
+    # The responses the posts came from, as received: records copied byte for byte, as in an evidence pack.
+    posts = list(session.exec(select(Post).where(Post.asn_id == asn.id).order_by(col(Post.id))))
+    warc = case_warc(session, posts, warc_dir or warc_root(get_settings().data_dir)) if posts else {}
+    files.update({f"lampiran/{name}": data for name, data in warc.items()})
+    files["README.txt"] = _readme(asn, rows, attachments, bool(warc), actor, now).encode()
     content = zip_with_manifest(f"asn-{asn.nip}", files)
     return SubjectExport(asn.nip, asn.name, content, hashlib.sha256(content).hexdigest(), rows)
 

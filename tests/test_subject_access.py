@@ -6,6 +6,7 @@ schema, so the export cannot forget it, and the README must describe it."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -15,20 +16,24 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, Engine, ForeignKey, Integer, MetaData, Table
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from monitor import case_actions as act
 from monitor.accounts import change_account
 from monitor.cases import Viewer
+from monitor.collect import collect_pass
 from monitor.db import make_engine, upgrade
 from monitor.evidence_archive import forward_with_pack
 from monitor.models import Asn, AuditLog, Case, CasePost, Post, PostVersion, User
 from monitor.subject_access import DESCRIPTIONS, SubjectError, export_asn, undescribed_tables
 from monitor.subject_rows import tables_about_asn
+from monitor.warc import warc_root
+from scrapers.loopback import LoopbackServer
 from tests.conftest import sqlite_url
 from tests.utils.cli import netra
 from tests.utils.factories import make_account, make_post, make_score
 from tests.utils.review import World, csrf_of, login, make_client, seed_world
+from tests.utils.scrape_support import loopback_settings, register
 
 
 def _viewer(s: Session, email: str) -> Viewer:
@@ -210,3 +215,26 @@ def test_admin_button_downloads_and_audits(sqlite_engine: Engine) -> None:
         entries = s.exec(select(AuditLog).where(AuditLog.action == "asn.export")).all()
     assert [(e.actor, e.object_id, e.details["via"]) for e in entries] == [(world.emails["admin"], nip, "web")]
     assert entries[0].details["sha256"] == response.headers["x-export-sha256"]
+
+
+def test_export_carries_the_responses_as_received(sqlite_engine: Engine, tmp_path: Path) -> None:
+    """Posts collected through the real scraper point at WARC records: the export copies them byte for byte,
+    indexed per post version, and the README says what they are."""
+    with LoopbackServer() as server:
+        fake = server.world.add_account("bluesky", "budi", posts=3)
+        account = register(sqlite_engine, server, fake)
+        collect_pass(sqlite_engine, loopback_settings(server, tmp_path))
+    with Session(sqlite_engine) as s:
+        nip = s.exec(select(Asn.nip).where(Asn.id == account.asn_id)).one()
+        posts = s.exec(select(Post).where(Post.asn_id == account.asn_id).order_by(col(Post.id))).all()
+        made = export_asn(s, nip, actor="t", warc_dir=warc_root(tmp_path))
+    files = _files(made.content)
+    index = json.loads(files["lampiran/warc/index.json"])
+    assert [(e["post_id"], e["status"]) for e in index] == [(p.id, "ok") for p in posts] and len(posts) == 3
+    records = files["lampiran/warc/records.warc.gz"]
+    for entry, post in zip(index, posts, strict=True):
+        assert entry["record_id"] == post.warc_record_id and entry["body_sha256"] == post.body_sha256
+        with gzip.open(io.BytesIO(records[entry["pack_offset"] :])) as member:
+            assert member.read(8) == b"WARC/1.1"
+    assert "lampiran/warc/records.warc.gz" in files["README.txt"].decode()
+    assert "lampiran/warc/index.json" in files["manifest.sha256"].decode()
