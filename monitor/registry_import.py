@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,10 @@ from monitor.db import session_scope
 from monitor.models import Account, Agency, Asn, AsnStatus, utcnow
 from monitor.registry_rows import ALL_COLUMNS, REQUIRED_COLUMNS, RegistryRow, RowProblem, validate_row
 from monitor.text_input import TextDecodeError, decode_text
+
+CHUNK_ROWS = 500  # valid rows stored per transaction (about half a second of work on a busy 2-core machine)
+# Told (session of the chunk's transaction, rows done, rows in the file) after each chunk, before its commit.
+Progress = Callable[[Session, int, int], None]
 
 
 class RegistryFileError(ValueError):
@@ -94,8 +99,14 @@ def read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[str], l
     return rows, unknown, unreadable
 
 
-def import_registry_text(engine: Engine, text: str) -> ImportReport:
+def import_registry_text(engine: Engine, text: str, progress: Progress | None = None) -> ImportReport:
+    """Validate every row, then store the valid ones `CHUNK_ROWS` at a time, each chunk in its own transaction:
+    a long import never holds SQLite's one write lock for long (logins and reviews write in between), and
+    `progress(session, rows_done, rows_total)` is told inside each chunk's transaction, before its commit. An
+    import cut short leaves its finished chunks stored; importing the same file again completes it (rows already
+    stored are unchanged)."""
     rows, unknown, unreadable = read_rows(text)
+    total = len(rows) + len(unreadable)
     report = ImportReport(unknown_columns=unknown, rejected=unreadable)
     valid: list[tuple[RegistryRow, dict[str, str]]] = []
     for line, raw in rows:
@@ -104,20 +115,28 @@ def import_registry_text(engine: Engine, text: str) -> ImportReport:
             report.rejected.append(RejectedRow(line, raw, result))
         else:
             valid.append((result, raw))
+    checked = len(report.rejected)  # rows rejected before storing count as done
     with session_scope(engine) as session:
-        _Upserter(session, report).run(valid)
+        upserter = _Upserter(session, report)
+        for start in range(0, len(valid), CHUNK_ROWS):
+            upserter.run(valid[start : start + CHUNK_ROWS])
+            if progress is not None:
+                progress(session, checked + min(start + CHUNK_ROWS, len(valid)), total)
+            session.commit()
+        if progress is not None and not valid:
+            progress(session, total, total)
     report.rows["rejected"] = len(report.rejected)
     report.rejected.sort(key=lambda r: r.line)
     return report
 
 
-def import_registry_bytes(engine: Engine, data: bytes) -> ImportReport:
+def import_registry_bytes(engine: Engine, data: bytes, progress: Progress | None = None) -> ImportReport:
     """A registry file as uploaded or read from disk: the command line and the page both come here."""
     try:
         text = decode_text(data, legacy=True)  # Windows-1252: old Excel exports
     except TextDecodeError as exc:
         raise RegistryFileError(str(exc)) from exc
-    return import_registry_text(engine, text)
+    return import_registry_text(engine, text, progress)
 
 
 def import_registry_csv(engine: Engine, path: Path) -> ImportReport:

@@ -211,6 +211,27 @@ ID: dict[str, str] = {
     "upload": "Unggah",
     "import_result": "Hasil impor",
     "rejected_rows": "Baris ditolak",
+    "import_reading": "Membaca dan memeriksa berkas…",
+    "import_running": "Sedang mengimpor: {done} dari {total} baris diproses.",
+    "import_refresh": "Halaman ini memperbarui diri setiap beberapa detik; halaman lain tetap bisa dipakai selama impor "
+    "berjalan.",
+    "import_refresh_now": "Perbarui sekarang",
+    "import_done": "Impor selesai.",
+    "import_rows": "Baris: dibuat {created}, diperbarui {updated}, tidak berubah {unchanged}, ditolak {rejected}.",
+    "import_unknown_columns": "Kolom tidak dikenal diabaikan: {columns}",
+    "import_rejected_first": "Ditampilkan {shown} baris ditolak pertama; jalankan netra registry import --rejects "
+    "untuk daftar lengkapnya.",
+    "import_failed": "Impor gagal.",
+    "import_interrupted": "Impor terhenti: proses web berhenti sebelum selesai ({done} dari {total} baris). Baris "
+    "yang sudah tersimpan tetap ada; unggah berkas yang sama sekali lagi untuk menyelesaikannya (baris yang sudah ada "
+    "tidak berubah).",
+    "import_busy": "Impor registri lain (no. {job}, oleh {actor}) masih berjalan. Tunggu sampai selesai, lalu unggah "
+    "lagi.",
+    "import_recent": "Impor registri terakhir",
+    "import_state_running": "berjalan",
+    "import_state_done": "selesai",
+    "import_state_failed": "gagal",
+    "import_state_interrupted": "terhenti",
     "error_title": "Terjadi kesalahan",
     "not_found": "Halaman atau kasus tidak ditemukan.",
     "forbidden": "Anda tidak berwenang membuka halaman ini.",
@@ -436,6 +457,26 @@ EN: dict[str, str] = {
     "upload": "Upload",
     "import_result": "Import result",
     "rejected_rows": "Rejected rows",
+    "import_reading": "Reading and checking the file…",
+    "import_running": "Importing: {done} of {total} rows done.",
+    "import_refresh": "This page refreshes itself every few seconds; the other pages work as usual while the import "
+    "runs.",
+    "import_refresh_now": "Refresh now",
+    "import_done": "Import finished.",
+    "import_rows": "Rows: created {created}, updated {updated}, unchanged {unchanged}, rejected {rejected}.",
+    "import_unknown_columns": "Ignored unknown column(s): {columns}",
+    "import_rejected_first": "The first {shown} rejected rows are shown; netra registry import --rejects lists them "
+    "all.",
+    "import_failed": "The import failed.",
+    "import_interrupted": "The import stopped: the web process ended before it finished ({done} of {total} rows). "
+    "The rows already stored stay; upload the same file again to complete it (rows already there do not change).",
+    "import_busy": "Another registry import (no. {job}, by {actor}) is still running. Wait until it has finished, "
+    "then upload again.",
+    "import_recent": "Recent registry imports",
+    "import_state_running": "running",
+    "import_state_done": "finished",
+    "import_state_failed": "failed",
+    "import_state_interrupted": "stopped",
     "error_title": "Something went wrong",
     "not_found": "Page or case not found.",
     "forbidden": "You are not allowed to open this page.",

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from monitor.auth import authenticate
 from monitor.models import Asn, Election, User
+from tests.utils.imports import upload_registry
 from tests.utils.review import csrf_of, login, make_client, seed_world
 
 DEMO = Path(__file__).resolve().parents[1] / "demo"
@@ -19,12 +20,9 @@ def test_upload_registry_and_elections(sqlite_engine: Engine) -> None:
     client = login(make_client(sqlite_engine), world.emails["admin"])
     token = csrf_of(client, "/admin/import")
     csv_text = (DEMO / "registry.csv").read_text() + "DISDIK-HJ,,,,,12345,Salah NIP,,,,,active,,\n"
-    response = client.post(
-        "/admin/import/registry",
-        data={"csrf_token": token},
-        files={"file": ("registry.csv", csv_text.encode(), "text/csv")},
-    )
-    assert response.status_code == 200 and "rejected 1" in response.text and "18 digits" in response.text
+    done = upload_registry(client, token, csv_text.encode())
+    assert done.status == 303 and done.state == "done"
+    assert "ditolak 1." in done.text and "18 digits" in done.text
     with Session(sqlite_engine) as s:
         assert s.exec(select(func.count()).select_from(Asn)).one() > 2
     bad = client.post(
@@ -41,12 +39,8 @@ def test_upload_registry_and_elections(sqlite_engine: Engine) -> None:
     assert good.status_code == 200 and "created" in good.text
     with Session(sqlite_engine) as s:
         assert s.get(Election, "pilpres-2029") is not None
-    binary = client.post(
-        "/admin/import/registry",
-        data={"csrf_token": token},
-        files={"file": ("x.csv", b"\x81\x8d\x00garbage", "text/csv")},  # (FF FE would be UTF-16's mark)
-    )
-    assert binary.status_code == 400 and "UTF-8" in binary.text
+    binary = upload_registry(client, token, b"\x81\x8d\x00garbage", "x.csv")  # (FF FE would be UTF-16's mark)
+    assert binary.state == "failed" and "Impor gagal." in binary.text and "UTF-8" in binary.text
 
 
 def test_manage_users_on_the_page(sqlite_engine: Engine) -> None:

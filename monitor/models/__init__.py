@@ -5,6 +5,7 @@ from monitor.models.audit import AuditLog
 from monitor.models.cases import Case, CasePost, CaseStatus, ReviewAction
 from monitor.models.elections import Candidate, Election, ElectionLevel, Party
 from monitor.models.evidence import ForwardedPack
+from monitor.models.imports import ImportJob
 from monitor.models.ops import CollectionRun, DigestDelivery
 from monitor.models.posts import Post, PostKind, PostVersion, Score
 from monitor.models.registry import Account, Agency, Asn, AsnStatus, CollectStatus, Verification
@@ -28,6 +29,7 @@ __all__ = [
     "Election",
     "ElectionLevel",
     "ForwardedPack",
+    "ImportJob",
     "LoginFailure",
     "LoginSession",
     "Party",

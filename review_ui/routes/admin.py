@@ -5,14 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, select
+from starlette.concurrency import run_in_threadpool
 
 from classifiers.registry import RegistryError, parse_registry
 from monitor.audit import record
 from monitor.auth import UserError, create_user, disable_user, enable_user, list_users, reset_password
 from monitor.cases import Viewer
 from monitor.elections import import_elections
-from monitor.models import Agency, User
-from monitor.registry_import import RegistryFileError, import_registry_bytes
+from monitor.import_jobs import ImportBusy, job_state, recent_jobs, start_registry_import
+from monitor.models import Agency, ImportJob, User
 from monitor.text_input import decode_text
 from review_ui.deps import admin_only, db
 from review_ui.i18n import translate
@@ -21,7 +22,7 @@ from review_ui.security import csrf_protect
 
 router = APIRouter(prefix="/admin", dependencies=[Depends(csrf_protect)], include_in_schema=False)
 MAX_UPLOAD = 20 * 1024 * 1024
-MAX_ERRORS_SHOWN = 200
+REFRESH_S = 2  # how often a running import's page reloads itself
 
 
 def _users_page(request: Request, v: Viewer, session: Session, status: int = 200) -> Response:
@@ -90,8 +91,20 @@ def change_user(
 
 
 @router.get("/import", response_class=HTMLResponse)
-def import_form(request: Request, v: Viewer = Depends(admin_only)) -> Response:
-    return page(request, "admin_import.html", {"viewer": v, "result": None})
+def import_form(
+    request: Request, job: int | None = None, v: Viewer = Depends(admin_only), session: Session = Depends(db)
+) -> Response:
+    """The upload forms, the recent registry imports, and with `?job=` one import: its progress while it
+    runs (the page reloads itself every few seconds), its result or error after."""
+    shown = session.get(ImportJob, job) if job is not None else None
+    jobs = [(j, job_state(j)) for j in recent_jobs(session)]
+    context: dict[str, object] = {"viewer": v, "result": None, "job": shown, "jobs": jobs}
+    if shown is not None:
+        context["state"] = job_state(shown)
+    response = page(request, "admin_import.html", context, 404 if job is not None and shown is None else 200)
+    if shown is not None and context["state"] == "running":
+        response.headers["Refresh"] = str(REFRESH_S)  # no script needed (the CSP allows only our own file)
+    return response
 
 
 async def _read_bytes(upload: UploadFile) -> bytes:
@@ -104,33 +117,21 @@ async def _read_bytes(upload: UploadFile) -> bytes:
 
 @router.post("/import/registry", response_class=HTMLResponse)
 async def import_registry(request: Request, file: UploadFile = File(...), v: Viewer = Depends(admin_only)) -> Response:
-    engine = request.app.state.engine
-    result: dict[str, object] = {"kind": "registry", "filename": file.filename}
-    status = 200
+    """Starts the import in a worker thread (`monitor.import_jobs`) and sends to its progress page: a large
+    file no longer holds up every other request of this process while it is stored."""
+    filename = file.filename or "upload"
     try:
-        report = import_registry_bytes(engine, await _read_bytes(file))
-    except (ValueError, RegistryFileError) as exc:
-        result["error"] = str(exc)
-        status = 400
-    else:
-        result |= {
-            "summary": report.summary(),
-            "entities": dict(report.entities),
-            "unknown_columns": report.unknown_columns,
-            "rejected": [r.message() for r in report.rejected[:MAX_ERRORS_SHOWN]],
-            "rejected_total": len(report.rejected),
-        }
-        with Session(engine) as session:
-            record(
-                session,
-                v.email,
-                "admin.import_registry",
-                "registry",
-                file.filename or "upload",
-                {"summary": report.summary()},
-            )
-            session.commit()
-    return page(request, "admin_import.html", {"viewer": v, "result": result}, status)
+        data = await _read_bytes(file)
+        engine = request.app.state.engine
+        job_id = await run_in_threadpool(start_registry_import, engine, data, filename, v.email)
+    except ValueError as exc:
+        result = {"kind": "registry", "filename": filename, "error": str(exc)}
+        return page(request, "admin_import.html", {"viewer": v, "result": result, "jobs": []}, 400)
+    except ImportBusy as exc:
+        error = translate(lang_of(request), "import_busy", job=exc.job.id, actor=exc.job.actor)
+        result = {"kind": "registry", "filename": filename, "error": error}
+        return page(request, "admin_import.html", {"viewer": v, "result": result, "jobs": []}, 409)
+    return RedirectResponse(f"/admin/import?job={job_id}", status_code=303)
 
 
 @router.post("/import/elections", response_class=HTMLResponse)
@@ -139,21 +140,19 @@ async def import_election_yaml(
 ) -> Response:
     result: dict[str, object] = {"kind": "elections", "filename": file.filename}
     status = 200
-    try:
-        spec = parse_registry(decode_text(await _read_bytes(file)), source=file.filename or "upload")
+
+    def store(data: bytes) -> str:  # in the thread pool: parsing and storing must not hold up the event loop
+        spec = parse_registry(decode_text(data), source=file.filename or "upload")
         report = import_elections(session, spec)
-        record(
-            session,
-            v.email,
-            "admin.import_elections",
-            "elections",
-            file.filename or "upload",
-            {"summary": report.summary()},
-        )
+        details = {"summary": report.summary()}
+        record(session, v.email, "admin.import_elections", "elections", file.filename or "upload", details)
         session.commit()
-        result["summary"] = report.summary()
+        return report.summary()
+
+    try:
+        result["summary"] = await run_in_threadpool(store, await _read_bytes(file))
     except (ValueError, RegistryError) as exc:
-        session.rollback()
+        await run_in_threadpool(session.rollback)
         result["error"] = str(exc)
         status = 400
-    return page(request, "admin_import.html", {"viewer": v, "result": result}, status)
+    return page(request, "admin_import.html", {"viewer": v, "result": result, "jobs": []}, status)
