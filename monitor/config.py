@@ -201,6 +201,9 @@ class Settings(BaseSettings):
     log_json: bool = False
     log_level: str = "INFO"
     retention_days: int = 90
+    # A dismissed case keeps its posts' text this many days after the dismissal, then retention purges it like an
+    # unflagged post's (never before `retention_days` after capture); 0: at the next purge.
+    retention_dismissed_days: int = Field(default=180, ge=0)
     case_deadline_days: int = 7
     runner: Literal["local", "celery"] = "local"
     broker_url: str = "redis://127.0.0.1:6379/0"

@@ -59,6 +59,9 @@ class Post(WarcRef, table=True):
     edited_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     deleted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     text_purged_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # The `version` whose payload retention cut other people's posts (thread context) out of (monitor/retention.py);
+    # below `version`: an edit stored a newer payload, which still has them. None: never cut.
+    context_purged_version: int | None = None
     version: int = 1
     # Evidence: the payload exactly as received, its SHA-256, and how it was fetched.
     raw_payload: str = Field(sa_column=Column(Text, nullable=False))
