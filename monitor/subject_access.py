@@ -24,7 +24,7 @@ from monitor.config import get_settings
 from monitor.evidence_warc import case_warc
 from monitor.models import Asn, Post, utcnow
 from monitor.nip import NipError, normalise_nip, parse_nip
-from monitor.subject_rows import Attachment, audit_entries, read_rows, rows_where, tables_about_asn
+from monitor.subject_rows import Attachment, audit_entries, mentions, read_rows, rows_where, tables_about_asn
 from monitor.warc import warc_root
 from monitor.zip_pack import zip_with_manifest
 
@@ -150,10 +150,17 @@ _WARC_EN = (
 )
 
 
+MENTIONS = "sebutan"  # data/sebutan/<table>.json: rows of other tables that name the NIP
+_MENTIONS_TEXT = (
+    "Baris tabel lain yang menyebut NIP ini tanpa terhubung ke data ASN (misalnya laporan impor register).",
+    "Rows of other tables that name this NIP without being linked to the ASN's data (e.g. a registry import's report).",
+)
+
+
 def _readme(
     asn: Asn, rows: dict[str, int], attachments: list[Attachment], warc: bool, actor: str, now: datetime
 ) -> str:
-    files = [(f"data/{t}.json", DESCRIPTIONS[t], n) for t, n in rows.items()]
+    files = [(f"data/{t}.json", DESCRIPTIONS.get(t, _MENTIONS_TEXT), n) for t, n in rows.items()]
     id_lines = [f"- {name} ({n} baris): {text_id}" for name, (text_id, _), n in files]
     en_lines = [f"- {name} ({n} rows): {text_en}" for name, (_, text_en), n in files]
     if attachments:
@@ -216,6 +223,10 @@ def export_asn(
         tables.append((found.table, found.rows))
         attachments += found.attachments
     tables.append(("auditlog", audit_entries(connection, SQLModel.metadata, asn.id, asn.nip)))
+    exported = {name for name, _ in tables}
+    for found in mentions(connection, SQLModel.metadata, asn.nip, exported):
+        tables.append((f"{MENTIONS}/{found.table}", found.rows))
+        attachments += found.attachments
     for table, table_rows in tables:
         files[f"data/{table}.json"] = json.dumps(table_rows, ensure_ascii=False, indent=2).encode()
         rows[table] = len(table_rows)

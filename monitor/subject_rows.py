@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, MetaData, Select, String, Table, cast, or_, select
+from sqlalchemy import JSON, Column, MetaData, Select, String, Table, Text, cast, or_, select
 from sqlalchemy.engine import Connection
 
-__all__ = ["Attachment", "TableRows", "audit_entries", "read_rows", "rows_where", "tables_about_asn"]
+__all__ = ["Attachment", "TableRows", "audit_entries", "mentions", "read_rows", "rows_where", "tables_about_asn"]
 
 ROOT = "asn"
 
@@ -110,7 +110,8 @@ def read_rows(connection: Connection, metadata: MetaData, asn_id: int) -> Iterat
 
 def audit_entries(connection: Connection, metadata: MetaData, asn_id: int, nip: str) -> list[dict[str, object]]:
     """Audit entries about the ASN: those naming one of its rows (object type = table name, e.g. a case or
-    an account, or the ASN itself by NIP or id), and those its rows point at (a forwarded pack's entry)."""
+    an account, or the ASN itself by NIP or id), those its rows point at (a forwarded pack's entry), and those
+    whose details name the NIP."""
     log = metadata.tables["auditlog"]
     tables = tables_about_asn(metadata)
     chosen = _selections(tables, asn_id)
@@ -120,8 +121,26 @@ def audit_entries(connection: Connection, metadata: MetaData, asn_id: int, nip: 
         for table in tables
     ]
     about.append((log.c.object_type == ROOT) & log.c.object_id.in_([nip, str(asn_id)]))
+    about.append(_names(log.c.details, nip))
     for table in tables:
         for fk in table.foreign_keys:
             if fk.column.table is log:
                 about.append(_pk(log).in_(select(fk.parent).where(_pk(table).in_(chosen[table.name]))))
     return rows_where(connection, log, or_(*about)).rows
+
+
+def _names(column: Any, nip: str) -> Any:
+    """The column's text (JSON as its text) holds the NIP."""
+    return cast(column, String).contains(nip, autoescape=True)
+
+
+def mentions(connection: Connection, metadata: MetaData, nip: str, skip: set[str]) -> Iterator[TableRows]:
+    """Rows of the other tables (not in `skip`) whose text names the NIP without a foreign key to the ASN: a
+    registry import's report of a rejected row, say. Scans every text column: an export is rare, done by hand."""
+    for table in metadata.sorted_tables:
+        texts = [c for c in table.columns if isinstance(c.type, String | Text | JSON)]
+        if table.name in skip or not texts:
+            continue
+        found = rows_where(connection, table, or_(*(_names(c, nip) for c in texts)))
+        if found.rows:
+            yield found

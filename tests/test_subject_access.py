@@ -20,11 +20,12 @@ from sqlmodel import Session, SQLModel, col, select
 
 from monitor import case_actions as act
 from monitor.accounts import change_account
+from monitor.audit import record
 from monitor.cases import Viewer
 from monitor.collect import collect_pass
 from monitor.db import make_engine, upgrade
 from monitor.evidence_archive import forward_with_pack
-from monitor.models import Asn, AuditLog, Case, CasePost, Post, PostVersion, User
+from monitor.models import Asn, AuditLog, Case, CasePost, ImportJob, Post, PostVersion, User
 from monitor.subject_access import DESCRIPTIONS, SubjectError, export_asn, undescribed_tables
 from monitor.subject_rows import tables_about_asn
 from monitor.warc import warc_root
@@ -238,3 +239,25 @@ def test_export_carries_the_responses_as_received(sqlite_engine: Engine, tmp_pat
             assert member.read(8) == b"WARC/1.1"
     assert "lampiran/warc/records.warc.gz" in files["README.txt"].decode()
     assert "lampiran/warc/index.json" in files["manifest.sha256"].decode()
+
+
+def test_rows_that_only_name_the_nip_are_exported_too(engine: Engine) -> None:
+    """No foreign key points at the ASN, but the text names the NIP: a registry import's report of a rejected
+    row, an audit entry about an upload. They are held on the NIP too."""
+    world = seed_world(engine, n_cases=1)
+    with Session(engine, expire_on_commit=False) as s:
+        nip = s.exec(select(Asn.nip).join(Case, col(Case.asn_id) == Asn.id).where(Case.id == world.cases_a[0])).one()
+        named = ImportJob(filename="register.csv", actor="admin@example.go.id", status="done",
+                          result={"rejected": [f"row 7: account already registered to NIP {nip}"]})  # fmt: skip
+        other = ImportJob(filename="lain.csv", actor="admin@example.go.id", status="done", result={"rejected": []})
+        s.add_all([named, other])
+        record(s, "admin@example.go.id", "admin.import_registry", "registry", "register.csv", {"note": f"NIP {nip}"})
+        s.commit()
+        made = export_asn(s, nip, actor="t")
+    files = _files(made.content)
+    jobs = json.loads(files["data/sebutan/importjob.json"])
+    assert [j["id"] for j in jobs] == [named.id] and nip in jobs[0]["result"]["rejected"][0]
+    audit = json.loads(files["data/auditlog.json"])
+    assert [e["object_id"] for e in audit if e["object_type"] == "registry"] == ["register.csv"]
+    assert "data/sebutan/importjob.json" in files["README.txt"].decode()
+    assert not any(name.startswith("data/sebutan/user") for name in files)  # reviewers are not named by NIP
