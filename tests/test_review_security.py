@@ -70,6 +70,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/admin/import/elections"): "admin",
     ("GET", "/admin/accounts"): "admin",
     ("POST", "/admin/accounts/{account_id}/{change}"): "admin",
+    ("POST", "/admin/asn-export"): "admin",
     ("GET", "/api/cases"): "list",
     ("GET", "/api/cases/{case_id}"): "scoped",
     ("GET", "/api/cases/{case_id}/evidence.zip"): "scoped",
