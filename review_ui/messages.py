@@ -185,7 +185,12 @@ ID: dict[str, str] = {
     "ppk_share_text": "{acted} dari {total} kasus ({pct}%)",
     "audit_title": "Log Audit",
     "verify_chain": "Periksa rantai hash",
-    "chain_ok": "Rantai hash utuh: tidak ada entri yang diubah atau dihapus.",
+    "chain_ok": "Rantai hash utuh ({n} entri) dan cocok dengan {held} titik periksa bertanda tangan: tidak ada entri "
+    "yang diubah atau dihapus.",
+    "chain_ok_unanchored": "Rantai hash utuh ({n} entri), tetapi belum ada titik periksa bertanda tangan: penghapusan "
+    "entri terbaru belum dapat dideteksi. Jalankan `netra audit checkpoint` (daemon menulisnya tiap jam).",
+    "chain_checkpoints_fail": "Log audit TIDAK UTUH: {n} titik periksa tidak cocok dengan rantai (entri dihapus atau "
+    "ditulis ulang). Rincian teknis (dari `netra audit verify`):",
     "chain_broken": "Rantai hash RUSAK mulai entri #{id}: {reason}",
     "older": "Entri lebih lama →",
     "time": "Waktu",
@@ -431,7 +436,12 @@ EN: dict[str, str] = {
     "ppk_share_text": "{acted} of {total} cases ({pct}%)",
     "audit_title": "Audit log",
     "verify_chain": "Verify the hash chain",
-    "chain_ok": "Hash chain intact: no entry was changed or deleted.",
+    "chain_ok": "Hash chain intact ({n} entries) and matching {held} signed checkpoints: no entry was changed or "
+    "deleted.",
+    "chain_ok_unanchored": "Hash chain intact ({n} entries), but there is no signed checkpoint yet: deleting the "
+    "newest entries cannot be detected. Run `netra audit checkpoint` (the daemon writes one every hour).",
+    "chain_checkpoints_fail": "Audit log NOT INTACT: {n} checkpoint problem(s) against the chain (entries deleted or "
+    "rewritten). Technical details (from `netra audit verify`):",
     "chain_broken": "Hash chain BROKEN from entry #{id}: {reason}",
     "older": "Older entries →",
     "time": "Time",
