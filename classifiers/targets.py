@@ -138,7 +138,7 @@ def candidate_features(text: str, marked: Marked, registry: RegistrySpec,
     levels = {level for level, rx in LEVEL_WORDS.items() if rx.search(folded)}
     partai_word = bool(_PARTAI.search(folded))
     named_order = [k for m in marked.mentions if m.kind in _NAMED for k in _keys_of(m.election_id, m.candidate, None)]
-    mentioned = {k for k in keys if k[0] == "c"} | {k for k in keys if k[0] == "p"}
+    numbers = [m for m in marked.mentions if m.kind in {"number", "finger"}]
     best_word, best_char = role_word.max(), role_char.max()
     office_now = {level for level, rx in _OFFICE_NOW.items() if rx.search(folded)}
     incumbent_word = bool(_INCUMBENT.search(folded))
@@ -150,7 +150,6 @@ def candidate_features(text: str, marked: Marked, registry: RegistrySpec,
         e = entities[i]
         is_party = e.key[0] == "p"
         own = [m for m in marked.mentions if e.key in _keys_of(m.election_id, m.candidate, m.party)]
-        numbers = [m for m in marked.mentions if m.kind in {"number", "finger"}]
         rows.append([
             sum(m.kind in _NAMED or (is_party and m.kind == "party") for m in own),
             sum(m.kind in {"number", "finger", "party_number"} for m in own),
@@ -167,7 +166,7 @@ def candidate_features(text: str, marked: Marked, registry: RegistrySpec,
             float(is_party),
             float(is_party and partai_word),
             float(bool(named_order) and named_order[0] == e.key),
-            float(len(mentioned) == 1 and e.key in mentioned),
+            float(len(keys) == 1 and e.key in keys),
             float(any(eid in covered for eid in e.elections)),
             len(e.colours.findall(folded)) if e.colours else 0,
             float(is_party and e.colours is not None and any(e.colours.match(w) for w in after_partai)),
