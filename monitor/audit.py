@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import bindparam, text
 from sqlmodel import Session, col, select
 
+from monitor.db import hold_sqlite_write_lock
 from monitor.models import AuditLog, utcnow
 
 __all__ = [
@@ -74,13 +75,8 @@ def _lock_appends(session: Session) -> None:
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         session.exec(text("SELECT pg_advisory_xact_lock(:k)").bindparams(k=_PG_LOCK_KEY))  # type: ignore[call-overload]
-    elif dialect == "sqlite":
-        # Python's sqlite3 opens a transaction only at the first write, so a plain read of the head takes no
-        # lock at all. A write that changes nothing opens the transaction (if it is not open yet) and takes
-        # SQLite's one write lock now, waiting up to the busy timeout as BEGIN IMMEDIATE would; inside a
-        # transaction that already wrote it is free. SQLite then serialises writers across threads and
-        # processes alike, and the lock is released by the caller's commit or rollback.
-        session.connection().exec_driver_sql("UPDATE auditlog SET id = id WHERE 0")
+    else:
+        hold_sqlite_write_lock(session)
 
 
 def record(

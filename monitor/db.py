@@ -121,6 +121,19 @@ def get_engine(url: str) -> Engine:
     return _engines[url]
 
 
+def hold_sqlite_write_lock(session: Session) -> None:
+    """On SQLite, take the database's one write lock now, until the session's transaction ends.
+
+    Python's sqlite3 opens a transaction only at the first write, so plain reads take no lock and each
+    sees whatever was committed a moment before: two workers can read, decide and write in interleaved
+    order. A write that changes nothing opens the transaction (if it is not open yet) and takes the lock,
+    waiting up to the busy timeout as BEGIN IMMEDIATE would; inside a transaction that already wrote it
+    is free. Writers are then serialised across threads and processes alike. PostgreSQL callers use
+    row locks or advisory locks instead, so this does nothing there."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("UPDATE alembic_version SET version_num = version_num WHERE 0")
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A session that commits on success and rolls back on error."""

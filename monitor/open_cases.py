@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from monitor import audit, metrics
 from monitor.config import Settings
-from monitor.db import session_scope
+from monitor.db import hold_sqlite_write_lock, session_scope
 from monitor.flagging import PARTISAN_LABELS, AsnPlace, ElectionPlace, FlagDecision, FlagRules, ScoreView, decide
 from monitor.models import Asn, Case, CasePost, Election, Post, Score, utcnow
 from monitor.models.cases import UNDECIDED
@@ -150,6 +150,9 @@ def open_or_join(
 def _one_batch(engine: Engine, rules: FlagRules, batch_size: int, now: datetime) -> OpenCasesSummary:
     summary = OpenCasesSummary()
     with session_scope(engine) as session:
+        # SQLite has no SKIP LOCKED: two workers may claim the same scores, and one could read "this post
+        # is in no case" just before the other commits the case it opened for it. One batch at a time.
+        hold_sqlite_write_lock(session)
         scores = _claim(session, batch_size)
         if not scores:
             return summary

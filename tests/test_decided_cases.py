@@ -4,6 +4,7 @@ case is joined as before. Telegram forwards are keyed by the forwarded message, 
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -20,6 +21,7 @@ from monitor.db import session_scope
 from monitor.digest.content import collapse_reposts
 from monitor.digest.queries import new_cases
 from monitor.models import Account, AuditLog, Case, CasePost, Post, User
+from monitor import open_cases
 from monitor.open_cases import open_new_cases
 from scrapers import telegram
 from tests.utils.concurrency import run_concurrently
@@ -187,3 +189,42 @@ def test_telegram_forwards_are_keyed_by_the_forwarded_message(engine: Engine) ->
     with Session(engine) as s:
         keys = s.exec(select(Case.original_key).order_by(col(Case.id))).all()
         assert keys == ["telegram:dinasuji/1", "telegram:dinasuji/2", "telegram:relawanpaslon1/77"]
+
+
+def test_a_worker_that_claimed_a_score_late_adds_no_second_copy_of_its_post(
+    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite has no SKIP LOCKED, so two workers may claim the same scores. The schedule CI once hit:
+    worker B looks for the post in a case before worker A commits, then finds A's new case for the
+    original and joined the post to it a second time. B must see the database as A left it."""
+    setup(sqlite_engine)
+    post_id = flagged(sqlite_engine, platform_post_id="orig-1")
+    a_committed = threading.Event()
+    b_looked = threading.Event()
+    real_in_a_case = open_cases._in_a_case
+
+    def in_a_case(session: Session, post: int, version: int) -> bool:
+        found = real_in_a_case(session, post, version)
+        if threading.current_thread().name == "B":
+            b_looked.set()
+            a_committed.wait(timeout=3)  # times out when B holds the write lock A would need
+        return found
+
+    def worker_a() -> None:
+        b_looked.wait(timeout=3)
+        open_new_cases(sqlite_engine, SETTINGS, now=NOW)
+        a_committed.set()
+
+    monkeypatch.setattr(open_cases, "_in_a_case", in_a_case)
+    threads = [
+        threading.Thread(target=worker_a, name="A"),
+        threading.Thread(target=lambda: open_new_cases(sqlite_engine, SETTINGS, now=NOW), name="B"),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    with Session(sqlite_engine) as s:
+        case = s.exec(select(Case)).one()
+        assert case.post_id == post_id
+        assert s.exec(select(CasePost.post_id)).all() == []  # the case's own post is not also a member
