@@ -42,9 +42,9 @@ from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, load_corp
 from classifiers.registry import load_registry  # noqa: E402
 from monitor.config import Settings  # noqa: E402
 from monitor.db import make_engine, session_scope, upgrade  # noqa: E402
-from monitor.elections import import_elections  # noqa: E402
 from monitor.models import Account, Agency, Asn, Case, CasePost, Post, Score  # noqa: E402
-from monitor.runner import CeleryRunner  # noqa: E402
+from monitor.registry.elections import import_elections  # noqa: E402
+from monitor.work.runner import CeleryRunner  # noqa: E402
 from scrapers.loopback import LoopbackServer  # noqa: E402
 from tests.utils.procs import NetraProcess, wait_for  # noqa: E402
 
@@ -108,7 +108,7 @@ def register(engine: Engine, handles: list[str]) -> None:
 
 
 def prepare_model(data_dir: Path, kind: str) -> str:
-    from monitor.scoring import ensure_default_model, train_model
+    from monitor.model.scoring import ensure_default_model, train_model
 
     settings = Settings(_env_file=None, data_dir=data_dir)
     if kind == "tiny":

@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from monitor.collect import collect_pass  # noqa: E402
+from monitor.collection.service import collect_pass  # noqa: E402
 from monitor.config import ScraperSettings, Settings  # noqa: E402
 from monitor.db import make_engine, session_scope, upgrade  # noqa: E402
 from monitor.models import Account, Agency, Asn, Post  # noqa: E402

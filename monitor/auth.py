@@ -12,9 +12,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
+from monitor.access.sessions import revoke_user_sessions
 from monitor.audit import record
 from monitor.models import Agency, Role, User
-from monitor.sessions import revoke_user_sessions
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",

@@ -153,7 +153,7 @@ class FlagSettings(BaseModel):
     # None: a post whose target could not be resolved flags on the model's label like any other; a value asks
     # more of such posts (their P(label) must be above it)
     untargeted_threshold: float | None = Field(default=None, ge=0, le=1)
-    # The "Hampir ditandai" page (monitor/near_misses.py): posts of the last `near_miss_days` that opened no case,
+    # The "Hampir ditandai" page (monitor/flagging/near_misses.py): posts of the last `near_miss_days` that opened no case,
     # whose side score P(dukungan) + P(serangan) is at least this. Lower shows more posts to spot-check.
     near_miss_floor: float = Field(default=0.5, ge=0, le=1)
     near_miss_days: int = Field(default=14, ge=1)

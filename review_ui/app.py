@@ -12,13 +12,13 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
-from monitor.case_actions import AssignableCache, NotAllowed
-from monitor.cases import CaseNotFound, CountCache
+from monitor.access.login_throttle import LoginThrottle
+from monitor.access.sessions import SESSION_TTL_S
 from monitor.config import Settings, get_settings
 from monitor.db import autocommit_reads, get_engine
-from monitor.login_throttle import LoginThrottle
 from monitor.metrics import metrics_router
-from monitor.sessions import SESSION_TTL_S
+from monitor.review.actions import AssignableCache, NotAllowed
+from monitor.review.cases import CaseNotFound, CountCache
 from review_ui.client_address import ForwardedClient
 from review_ui.deps import LoginRequired
 from review_ui.metrics_access import metrics_reader

@@ -14,9 +14,9 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from monitor.audit import record
-from monitor.cases import CaseFilters, QueueRow, Viewer, queue
 from monitor.models import utcnow
-from monitor.registry_names import RegistryNames, registry_names
+from monitor.registry.names import RegistryNames, registry_names
+from monitor.review.cases import CaseFilters, QueueRow, Viewer, queue
 from monitor.wib import WIB, wib
 from review_ui.i18n import translate
 

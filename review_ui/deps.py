@@ -11,11 +11,11 @@ from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from monitor.access.login_throttle import LoginThrottle, Refusal
+from monitor.access.sessions import SESSION_USER, token_hash
 from monitor.auth import authenticate, password_fingerprint
-from monitor.cases import Viewer
-from monitor.login_throttle import LoginThrottle, Refusal
 from monitor.models import Role, User, utcnow
-from monitor.sessions import SESSION_USER, token_hash
+from monitor.review.cases import Viewer
 from review_ui.login_guard import attempt_of, retry_after
 
 T = TypeVar("T")

@@ -1,6 +1,6 @@
 """Known browsers: a signed cookie naming the accounts that logged in from this browser.
 
-The login throttle (`monitor.login_throttle`) holds a known browser to its own limit only, so that failed
+The login throttle (`monitor.access.login_throttle`) holds a known browser to its own limit only, so that failed
 logins from elsewhere (an attacker, however many addresses they use) never lock its user out of it. The
 cookie is signed with NETRA_SECRET_KEY and carries a random browser id and a short hash of each account's
 email; it proves nothing about the password, which is still checked.

@@ -7,9 +7,9 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from monitor.audit import record
-from monitor.cases import Viewer
-from monitor.evidence import build_evidence_pack
-from monitor.evidence_archive import ArchiveError, NotForwarded, forwarded_pack
+from monitor.review.cases import Viewer
+from monitor.review.evidence.forwarded import ArchiveError, NotForwarded, forwarded_pack
+from monitor.review.evidence.pack import build_evidence_pack
 from review_ui.i18n import translate
 
 

@@ -10,8 +10,8 @@ from typing import Any, Literal
 from fastapi import HTTPException, Query, Request
 from starlette.datastructures import QueryParams
 
-from monitor.cases import ACTIVE_STATUSES, CaseFilters
 from monitor.models import CaseStatus
+from monitor.review.cases import ACTIVE_STATUSES, CaseFilters
 
 STATUS_CHOICES = ("active", "all", *(s.value for s in CaseStatus))
 SORTS = ("score", "deadline", "date")

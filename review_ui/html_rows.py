@@ -13,10 +13,10 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from monitor.case_detail import EarlierCase
-from monitor.cases import ACTIVE_STATUSES, QueueRow
 from monitor.models import utcnow
-from monitor.registry_names import RegistryNames, Target
+from monitor.registry.names import RegistryNames, Target
+from monitor.review.case_detail import EarlierCase
+from monitor.review.cases import ACTIVE_STATUSES, QueueRow
 from review_ui.i18n import translate
 from review_ui.reason import target_text
 from review_ui.render import remaining, wib

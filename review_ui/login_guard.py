@@ -1,4 +1,4 @@
-"""The web side of the login throttle (`monitor.login_throttle`), shared by the login form and HTTP Basic."""
+"""The web side of the login throttle (`monitor.access.login_throttle`), shared by the login form and HTTP Basic."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 from fastapi import Request
 
-from monitor.login_throttle import Attempt, Refusal
+from monitor.access.login_throttle import Attempt, Refusal
 from review_ui.client_address import client_ip
 from review_ui.device_cookie import known_browser
 from review_ui.i18n import translate

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from monitor.accounts import ERRORS_ID as ACCOUNT_ERRORS_ID
+from monitor.registry.accounts import ERRORS_ID as ACCOUNT_ERRORS_ID
 from review_ui import messages_reading as reading
 from review_ui.messages_export import EXPORT_EN, EXPORT_ID
 

@@ -1,12 +1,12 @@
 """Page texts of what leaves Netra: the case report (page and PDF), the CSV export and the archived copy.
 
 Kept apart from `review_ui.messages`, which takes them in (with the report's own words from
-`monitor.report_words`); Indonesian is the reference, a key missing in English falls back to it.
+`monitor.review.evidence.report_words`); Indonesian is the reference, a key missing in English falls back to it.
 """
 
 from __future__ import annotations
 
-from monitor.report_words import REPORT_EN, REPORT_ID
+from monitor.review.evidence.report_words import REPORT_EN, REPORT_ID
 
 __all__ = ["EXPORT_EN", "EXPORT_ID"]
 

@@ -5,7 +5,7 @@ Indonesian is the reference.
 
 from __future__ import annotations
 
-from classifiers.skb import CATEGORIES
+from monitor.review.violations import CATEGORIES
 
 ID: dict[str, str] = {
     "reason_title": "Mengapa ditandai",

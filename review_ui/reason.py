@@ -7,8 +7,8 @@ language; the pages pass them what they read from the database.
 
 from __future__ import annotations
 
-from classifiers.skb import ARTICLES, CATEGORIES
-from monitor.registry_names import RegistryNames, Target
+from monitor.registry.names import RegistryNames, Target
+from monitor.review.violations import ARTICLES, CATEGORIES
 from review_ui.i18n import translate
 
 __all__ = ["correction_text", "decimal", "reason_line", "skb_text", "target_of", "target_text"]

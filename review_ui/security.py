@@ -1,6 +1,6 @@
 """Web security helpers: CSRF tokens bound to the session, and security headers.
 
-The login throttle is `monitor.login_throttle` (kept in the database, so that every web process sees it)."""
+The login throttle is `monitor.access.login_throttle` (kept in the database, so that every web process sees it)."""
 
 from __future__ import annotations
 

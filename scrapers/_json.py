@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from scrapers.base import BadPayload
+from scrapers.errors import BadPayload
 
 T = TypeVar("T")
 

@@ -1,7 +1,7 @@
 """The scraper interface: what every platform module takes and returns.
 
 Fetching (I/O through a `PoliteClient`) is separate from a pure mapping of one raw item to a
-`ScrapedPost`. Scrapers know httpx and bs4, never the database: `monitor/collect.py` stores results.
+`ScrapedPost`. Scrapers know httpx and bs4, never the database: `monitor/collection/service.py` stores results.
 """
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
+
+from scrapers.errors import BadPayload
 
 if TYPE_CHECKING:
     from scrapers.capture import CaptureRef
-    from scrapers.http import PoliteClient
 
 PostKind = Literal["post", "repost", "reply", "quote"]
 
@@ -109,48 +110,6 @@ class FetchResult:
     window_start: datetime | None = None
     not_modified: bool = False
     requests: int = 0
-
-
-class ScrapeError(Exception):
-    """Base of the errors a scraper raises; `status` names the Account.last_status it maps to."""
-
-    status = "error"
-
-
-class NotFound(ScrapeError):
-    status = "not_found"
-
-
-class Private(ScrapeError):
-    status = "private"
-
-
-class Suspended(ScrapeError):
-    status = "suspended"
-
-
-class RateLimited(ScrapeError):
-    status = "rate_limited"
-
-
-class BadPayload(ScrapeError):
-    status = "bad_payload"
-
-
-class NotConfigured(ScrapeError):
-    status = "not_configured"
-
-
-class RobotsDisallowed(ScrapeError):
-    status = "blocked_by_robots"
-
-
-class Scraper(Protocol):
-    platform: str
-
-    async def fetch(self, client: PoliteClient, account: AccountRef, cursor: dict[str, Any]) -> FetchResult:
-        """Fetch the account's newest posts, stopping at what `cursor` says was already seen."""
-        ...
 
 
 def parse_time(value: str | int | float | None) -> datetime | None:

@@ -8,17 +8,9 @@ from typing import Any
 import httpx
 
 from scrapers._json import decode, item_payload, mapped
-from scrapers.base import (
-    AccountRef,
-    BadPayload,
-    FetchResult,
-    NotFound,
-    ScrapedPost,
-    ScrapeError,
-    Suspended,
-    parse_time,
-)
+from scrapers.base import AccountRef, FetchResult, ScrapedPost, parse_time
 from scrapers.capture import CaptureRef, capture_of, json_pointer
+from scrapers.errors import BadPayload, NotFound, ScrapeError, Suspended
 from scrapers.http import PoliteClient
 from scrapers.paging import Walk, fill, walk_timeline
 

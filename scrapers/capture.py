@@ -15,7 +15,7 @@ from typing import Protocol
 
 import httpx
 
-from scrapers.base import ScrapeError
+from scrapers.errors import ScrapeError
 
 _EXTENSION = "netra.capture"
 

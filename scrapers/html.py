@@ -14,18 +14,9 @@ from bs4 import BeautifulSoup, Tag
 from lxml import etree
 
 from scrapers import plain_html
-from scrapers.base import (
-    AccountRef,
-    BadPayload,
-    FetchResult,
-    HtmlSource,
-    NotConfigured,
-    NotFound,
-    ScrapedPost,
-    ScrapeError,
-    parse_time,
-)
+from scrapers.base import AccountRef, FetchResult, HtmlSource, ScrapedPost, parse_time
 from scrapers.capture import CaptureRef, capture_of, css
+from scrapers.errors import BadPayload, NotConfigured, NotFound, ScrapeError
 from scrapers.http import PoliteClient, conditional_headers, validators
 
 

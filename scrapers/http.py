@@ -19,8 +19,9 @@ import httpx
 from aiolimiter import AsyncLimiter
 
 from scrapers import http_backend
-from scrapers.base import RateLimited, RobotsDisallowed, ScrapeConfig, ScrapeError
+from scrapers.base import ScrapeConfig
 from scrapers.capture import CaptureFailed, Exchange, Recorder, attach
+from scrapers.errors import RateLimited, RobotsDisallowed, ScrapeError
 
 
 class _Retryable(Exception):

@@ -13,8 +13,9 @@ from bs4 import BeautifulSoup
 from lxml import etree
 
 from scrapers import plain_feed
-from scrapers.base import AccountRef, BadPayload, FetchResult, NotFound, ScrapedPost, ScrapeError
+from scrapers.base import AccountRef, FetchResult, ScrapedPost
 from scrapers.capture import CaptureRef, capture_of, xpath
+from scrapers.errors import BadPayload, NotFound, ScrapeError
 from scrapers.http import PoliteClient, conditional_headers, validators
 
 

@@ -10,8 +10,9 @@ from bs4 import BeautifulSoup, Tag
 from lxml import etree
 
 from scrapers import plain_html
-from scrapers.base import AccountRef, BadPayload, FetchResult, NotFound, ScrapedPost, ScrapeError, parse_time
+from scrapers.base import AccountRef, FetchResult, ScrapedPost, parse_time
 from scrapers.capture import CaptureRef, capture_of, css, css_string
+from scrapers.errors import BadPayload, NotFound, ScrapeError
 from scrapers.http import PoliteClient, conditional_headers, validators
 from scrapers.paging import Walk, fill, walk_timeline
 

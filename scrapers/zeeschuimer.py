@@ -7,7 +7,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from scrapers.base import BadPayload, ScrapedPost, parse_time
+from scrapers.base import ScrapedPost, parse_time
+from scrapers.errors import BadPayload
 
 PLATFORMS = {"instagram.com": "instagram", "tiktok.com": "tiktok", "twitter.com": "x", "x.com": "x"}
 

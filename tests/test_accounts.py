@@ -12,11 +12,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from monitor.collect import count_due
+from monitor.collection.service import count_due
 from monitor.config import Settings
 from monitor.db import make_engine, upgrade
 from monitor.models import Account, Asn, AuditLog, Case, Post
-from monitor.pipeline import due_accounts
+from monitor.work.tasks import due_accounts
 from tests.conftest import sqlite_url
 from tests.utils.cli import netra
 from tests.utils.review import World, csrf_of, login, make_client, seed_world

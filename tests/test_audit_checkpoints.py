@@ -14,9 +14,9 @@ from monitor.audit import GENESIS, entry_hash, record, verify
 from monitor.audit_check import check_audit_log
 from monitor.audit_checkpoints import Checkpoint, CheckpointError, read_key, sign, write_checkpoint
 from monitor.config import Settings
-from monitor.daemon import Daemon
 from monitor.db import make_engine, upgrade
 from monitor.models import AuditLog
+from monitor.work.daemon import Daemon
 from tests.test_daemon import FakeLeader, RecordingRunner
 from tests.utils.cli import netra
 

@@ -20,10 +20,10 @@ from pypdf import PdfReader
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from monitor import case_actions as act
-from monitor.cases import Viewer
 from monitor.config import Settings
 from monitor.models import Case, User
+from monitor.review import actions as act
+from monitor.review.cases import Viewer
 from review_ui.app import create_app
 from tests.utils.factories import make_account, make_agency, make_asn, make_case, make_post
 from tests.utils.live_server import serve

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from classifiers.skb import ARTICLES
 from monitor.models import Candidate, Party
-from monitor.registry_names import RegistryNames, Target, election_title, pair_names
+from monitor.registry.names import RegistryNames, Target, election_title, pair_names
 from review_ui.highlight import highlight_post
 from review_ui.reason import decimal, reason_line, skb_text, target_text
 from tests.utils.factories import make_case, make_election, make_post, make_score

@@ -13,11 +13,11 @@ from pypdf import PdfReader
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from monitor.case_detail import CaseDetail
-from monitor.evidence_summary import case_report, report_text, summary_fields
 from monitor.models import Agency, Asn, Case, Post, ReviewAction, Score
-from monitor.registry_names import RegistryNames
-from monitor.report_words import REPORT_WORDS
+from monitor.registry.names import RegistryNames
+from monitor.review.case_detail import CaseDetail
+from monitor.review.evidence.report_words import REPORT_WORDS
+from monitor.review.evidence.summary import case_report, report_text, summary_fields
 from tests.utils.factories import make_election
 from tests.utils.review import World, csrf_of, login, make_client, seed_world
 

@@ -11,14 +11,14 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from monitor import case_actions as act
 from monitor.audit import verify
 from monitor.auth import disable_user
-from monitor.case_detail import get_case
-from monitor.cases import CaseFilters, CaseNotFound, CountCache, Viewer, count_by_status, queue
-from monitor.dashboard import dashboard
-from monitor.evidence import build_evidence_pack
 from monitor.models import ReviewAction
+from monitor.review import actions as act
+from monitor.review.case_detail import get_case
+from monitor.review.cases import CaseFilters, CaseNotFound, CountCache, Viewer, count_by_status, queue
+from monitor.review.dashboard import dashboard
+from monitor.review.evidence.pack import build_evidence_pack
 from tests.utils.factories import make_account, make_agency, make_asn, make_case, make_post, make_score, make_user
 
 

@@ -16,9 +16,9 @@ from sqlmodel import Session, select
 
 from monitor.config import Settings
 from monitor.db import make_engine, upgrade
-from monitor.flagging import AsnPlace, ElectionPlace, FlagRules, ScoreView, decide
+from monitor.flagging.rules import AsnPlace, ElectionPlace, FlagRules, ScoreView, decide
 from monitor.models import Account, Asn, Case, CasePost, Election, Post
-from monitor.runner import CeleryRunner
+from monitor.work.runner import CeleryRunner
 from scrapers.loopback import LoopbackServer
 from tests.utils.factories import make_account, make_asn, make_score
 from tests.utils.procs import NetraProcess, wait_for
@@ -203,8 +203,8 @@ def test_collect_score_and_open_cases_across_two_workers(
     from classifiers.corpus.load import DEFAULT_ELECTIONS
     from classifiers.registry import load_registry
     from monitor.db import session_scope
-    from monitor.elections import import_elections
     from monitor.models import Score
+    from monitor.registry.elections import import_elections
 
     with session_scope(pg_engine) as session:
         import_elections(session, load_registry(DEFAULT_ELECTIONS))
@@ -267,9 +267,9 @@ def test_collect_score_and_open_cases_across_two_workers(
 
 
 def test_worker_shares_the_cores_out_between_its_processes_torch_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    from monitor.celery_app import app as celery_app
     from monitor.cli import daemon
     from monitor.config import get_settings
+    from monitor.work.celery_app import app as celery_app
 
     started: list[list[str]] = []
     monkeypatch.setattr(celery_app, "worker_main", started.append)

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from monitor.collect import collect_accounts, collect_pass
-from monitor.collect_store import store_results
+from monitor.collection.service import collect_accounts, collect_pass
+from monitor.collection.store import store_results
 from monitor.models import Account, Asn, CollectionRun, Post, PostVersion
 from scrapers.base import FetchResult, ScrapedPost
 from scrapers.loopback import LoopbackServer

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from monitor import collect_store
-from monitor.collect_store import store_result, store_results
+from monitor.collection import store as collect_store
+from monitor.collection.store import store_result, store_results
 from monitor.db import make_engine, session_scope, upgrade
 from monitor.models import Account, Post, PostVersion
 from scrapers.base import FetchResult, ScrapedPost

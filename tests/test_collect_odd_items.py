@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from monitor.collect import CollectSummary
-from monitor.collect_items import MAX_ID, stored_id
-from monitor.collect_store import AccountOutcome, store_result, store_results
+from monitor.collection.items import MAX_ID, stored_id
+from monitor.collection.service import CollectSummary
+from monitor.collection.store import AccountOutcome, store_result, store_results
 from monitor.db import session_scope
 from monitor.models import Account, Post, PostVersion
 from scrapers.base import FetchResult, ScrapedPost

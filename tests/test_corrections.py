@@ -10,11 +10,11 @@ from bs4 import BeautifulSoup
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from monitor import case_actions as act
-from monitor.cases import Viewer
-from monitor.corrections import decode_target, encode_target
+from monitor.model.corrections import decode_target, encode_target
+from monitor.model.scoring import reviewed_examples
 from monitor.models import AuditLog, Candidate, Case, ReviewAction
-from monitor.scoring import reviewed_examples
+from monitor.review import actions as act
+from monitor.review.cases import Viewer
 from tests.utils.factories import make_case, make_election, make_post, make_user
 from tests.utils.review import PASSWORD, csrf_of, login, make_client, seed_world
 

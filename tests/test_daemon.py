@@ -11,10 +11,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from monitor.config import Settings
-from monitor.daemon import Daemon, plan_batches
 from monitor.models import Election
-from monitor.pipeline import due_accounts
-from monitor.runner import LocalRunner
+from monitor.work.daemon import Daemon, plan_batches
+from monitor.work.runner import LocalRunner
+from monitor.work.tasks import due_accounts
 from tests.utils.factories import make_account, make_asn
 from tests.utils.procs import wait_for
 
@@ -168,7 +168,7 @@ def test_jobs_never_fire_without_leadership(engine: Engine) -> None:
 
 
 def test_local_runner_finishes_in_flight_work_and_drops_delayed(engine: Engine, monkeypatch: Any) -> None:
-    from monitor import pipeline
+    from monitor.work import tasks as pipeline
 
     started, release, done = threading.Event(), threading.Event(), []
 
@@ -194,7 +194,7 @@ def test_local_runner_finishes_in_flight_work_and_drops_delayed(engine: Engine, 
 
 
 def test_local_runner_scores_after_collecting_one_scorer_at_a_time(engine: Engine, monkeypatch: Any) -> None:
-    from monitor import pipeline
+    from monitor.work import tasks as pipeline
 
     release, runs = threading.Event(), []
 

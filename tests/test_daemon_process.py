@@ -102,7 +102,7 @@ def test_run_once_collects_scores_and_opens_cases_in_process(
 ) -> None:
     """What `netra demo` builds on: one synchronous pass. Without a model, posts wait for scoring."""
     from monitor.config import Settings
-    from monitor.pipeline import run_once
+    from monitor.work.tasks import run_once
 
     fake = loopback.world.add_account("bluesky", "sekali.bsky.social", posts=3)
     with Session(sqlite_engine, expire_on_commit=False) as s:

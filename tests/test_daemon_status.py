@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from monitor.cli import app
 from monitor.config import get_settings
 from monitor.models import CollectionRun, DigestDelivery
-from monitor.status import gather_status
+from monitor.work.status import gather_status
 from tests.conftest import sqlite_url
 from tests.utils.factories import make_account, make_case, make_post, make_user
 

@@ -14,15 +14,15 @@ from sqlmodel import Session, col, select
 
 from monitor.audit import verify
 from monitor.auth import create_user
-from monitor.case_actions import dismiss
-from monitor.cases import Viewer
 from monitor.config import Settings
 from monitor.db import session_scope
 from monitor.digest.content import collapse_reposts
 from monitor.digest.queries import new_cases
+from monitor.flagging import open_cases
+from monitor.flagging.open_cases import open_new_cases
 from monitor.models import Account, AuditLog, Case, CasePost, Post, User
-from monitor import open_cases
-from monitor.open_cases import open_new_cases
+from monitor.review.actions import dismiss
+from monitor.review.cases import Viewer
 from scrapers import telegram
 from tests.utils.concurrency import run_concurrently
 from tests.utils.factories import make_account, make_election, make_post, make_score

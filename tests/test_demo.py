@@ -13,8 +13,8 @@ from classifiers.corpus.load import generated_data
 from classifiers.train import TrainOptions
 from classifiers.training_run import run_training
 from monitor.db import make_engine
-from monitor.demo import DEMO_DIR
 from monitor.models import Account, Case, Post, Score, User
+from monitor.work.demo import DEMO_DIR
 from tests.test_classifier_pipeline import small_corpus
 from tests.utils.cli import netra
 from tests.utils.tiny_model import build_tiny_base

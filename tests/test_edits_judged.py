@@ -12,12 +12,12 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from monitor.auth import create_user
-from monitor.collect_store import AccountOutcome, upsert_posts
+from monitor.collection.store import AccountOutcome, upsert_posts
 from monitor.config import Settings
 from monitor.db import session_scope
+from monitor.flagging.open_cases import open_new_cases
+from monitor.model.scoring import reviewed_examples, score_pending
 from monitor.models import Account, Case, CasePost, Post, PostVersion, Score, utcnow
-from monitor.open_cases import open_new_cases
-from monitor.scoring import reviewed_examples, score_pending
 from scrapers.base import ScrapedPost
 from tests.utils.factories import make_account, make_election, make_post
 from tests.utils.keyword_classifier import install

@@ -9,8 +9,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from classifiers.registry import RegistryError, RegistrySpec, load_registry, parse_registry
-from monitor.elections import import_elections, registry_from_db
 from monitor.models import Candidate
+from monitor.registry.elections import import_elections, registry_from_db
 
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "elections.yaml"
 

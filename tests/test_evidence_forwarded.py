@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from monitor import case_actions as act
-from monitor.cases import Viewer
 from monitor.db import make_engine, upgrade
-from monitor.evidence_archive import forward_with_pack
 from monitor.models import AuditLog, User
+from monitor.review import actions as act
+from monitor.review.cases import Viewer
+from monitor.review.evidence.forwarded import forward_with_pack
 from tests.conftest import sqlite_url
 from tests.utils.cli import netra
 from tests.utils.review import World, csrf_of, login, make_client, seed_world

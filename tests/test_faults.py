@@ -18,12 +18,12 @@ from sqlmodel import Session, col, select
 from classifiers.inference import PostInput, ScoreResult
 from monitor.audit import verify
 from monitor.auth import create_user
-from monitor.case_actions import dismiss
-from monitor.cases import Viewer
 from monitor.config import Settings, SmtpSettings
 from monitor.db import make_engine, upgrade
 from monitor.digest import IsoWeek, retry_due_digests, send_weekly_digests
 from monitor.digest.mailer import SmtpMailer
+from monitor.flagging.open_cases import OpenCasesSummary, open_new_cases
+from monitor.model.scoring import score_pending
 from monitor.models import (
     Account,
     AuditLog,
@@ -37,9 +37,9 @@ from monitor.models import (
     Score,
 )
 from monitor.models.cases import UNDECIDED
-from monitor.open_cases import OpenCasesSummary, open_new_cases
-from monitor.pipeline import collect_batch
-from monitor.scoring import score_pending
+from monitor.review.actions import dismiss
+from monitor.review.cases import Viewer
+from monitor.work.tasks import collect_batch
 from scrapers.loopback import LoopbackServer
 from tests.utils.audit_writers import append_concurrently
 from tests.utils.factories import (

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from monitor.config import Settings
-from monitor.flagging import (
+from monitor.flagging.rules import (
     AsnPlace,
     ElectionPlace,
     FlagRules,

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from monitor.db import make_engine, upgrade
-from monitor.leader import FileLeader, PgLeader, lock_key, make_leader
+from monitor.work.leader import FileLeader, PgLeader, lock_key, make_leader
 from tests.conftest import PG_URL
 from tests.utils.procs import NetraProcess, wait_for
 

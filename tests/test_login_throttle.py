@@ -17,10 +17,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from monitor.access.login_throttle import LoginThrottle
 from monitor.auth import create_user
 from monitor.config import LoginSettings
 from monitor.db import make_engine
-from monitor.login_throttle import LoginThrottle
 from monitor.models import AuditLog, LoginFailure
 from review_ui.client_address import real_client
 from review_ui.device_cookie import COOKIE as DEVICE_COOKIE

@@ -11,12 +11,12 @@ from bs4 import BeautifulSoup
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from monitor import case_actions as act
-from monitor.cases import CaseNotFound, Viewer
-from monitor.flagging import FlagRules
+from monitor.flagging.near_misses import mark_checked, near_misses, open_by_hand, side_label, side_score
+from monitor.flagging.rules import FlagRules
+from monitor.model.scoring import reviewed_examples
 from monitor.models import Agency, AuditLog, Case, Post, ReviewAction, Score, User
-from monitor.near_misses import mark_checked, near_misses, open_by_hand, side_label, side_score
-from monitor.scoring import reviewed_examples
+from monitor.review import actions as act
+from monitor.review.cases import CaseNotFound, Viewer
 from tests.utils.factories import make_account, make_asn, make_case, make_post, make_score
 from tests.utils.review import World, csrf_of, login, make_client, seed_world
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from monitor.nip import NipError, parse_nip
+from monitor.registry.nip import NipError, parse_nip
 
 TODAY = dt.date(2026, 11, 23)
 

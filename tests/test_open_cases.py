@@ -9,8 +9,8 @@ from sqlmodel import Session, col, select
 
 from monitor.audit import verify
 from monitor.config import Settings
+from monitor.flagging.open_cases import open_new_cases
 from monitor.models import AuditLog, Case, CasePost, Election, Score
-from monitor.open_cases import open_new_cases
 from tests.utils.concurrency import run_concurrently
 from tests.utils.factories import make_account, make_asn, make_post, make_score
 

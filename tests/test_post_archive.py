@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from monitor.models import Case, Post, PostVersion
-from monitor.post_archive import ArchivedVersion, VersionNotFound, payload_intact, pick_version
+from monitor.review.post_archive import ArchivedVersion, VersionNotFound, payload_intact, pick_version
 from tests.utils.review import World, login, make_client, seed_world
 
 OLD_RAW = '{"id": "p-old", "text": "Ayo coblos nomor 1 besok!", "uri": "http://127.0.0.1:8765/p/1"}'

@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 from monitor.cli import app
 from monitor.config import get_settings
 from monitor.models import Asn, Candidate
-from monitor.registry_import import import_registry_bytes, read_rows
-from monitor.text_input import TextDecodeError, decode_text
+from monitor.registry.csv_import import import_registry_bytes, read_rows
+from monitor.registry.text_input import TextDecodeError, decode_text
 from tests.conftest import sqlite_url
 from tests.utils.imports import upload_registry
 from tests.utils.registry_csv import registry_rows

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from monitor.models import Account, Agency, Asn
-from monitor.registry_import import RegistryFileError, import_registry_text
+from monitor.registry.csv_import import RegistryFileError, import_registry_text
 from tests.utils.registry_csv import registry_rows, to_csv
 
 

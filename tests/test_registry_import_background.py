@@ -13,9 +13,9 @@ from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
 from monitor.auth import create_user
-from monitor.import_jobs import STALE_AFTER, start_registry_import
 from monitor.models import Asn, AuditLog, ImportJob, utcnow
-from monitor.registry_import import CHUNK_ROWS, import_registry_bytes
+from monitor.registry.csv_import import CHUNK_ROWS, import_registry_bytes
+from monitor.registry.import_jobs import STALE_AFTER, start_registry_import
 from tests.utils.imports import job_of, state_of, upload_registry, wait_for_job
 from tests.utils.live_server import serve
 from tests.utils.registry_csv import registry_rows, to_csv

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from monitor.config import Settings
 from monitor.models import CasePost, Post, PostVersion
-from monitor.retention import purge_expired_text, strip_payload_text
+from monitor.privacy.retention import purge_expired_text, strip_payload_text
 from tests.utils.factories import make_account, make_case, make_post, make_score
 
 NOW = datetime(2025, 3, 1, 0, 0, tzinfo=UTC)

@@ -17,14 +17,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text, update
 from sqlmodel import Session, SQLModel, col, select
 
-from monitor import case_actions as act
-from monitor import retention
-from monitor.cases import Viewer
-from monitor.collect_store import store_result
+from monitor.collection.store import store_result
 from monitor.config import Settings
 from monitor.db import MIGRATIONS_DIR, alembic_config, upgrade
 from monitor.models import Case, CasePost, CaseStatus, Post, PostVersion, ReviewAction, Score, utcnow
-from monitor.retention import purge_expired_text
+from monitor.privacy import retention
+from monitor.privacy.retention import purge_expired_text
+from monitor.review import actions as act
+from monitor.review.cases import Viewer
 from scrapers.base import FetchResult
 from scrapers.bluesky import to_post
 from tests.utils.factories import make_account, make_asn, make_case, make_post, make_score, make_user

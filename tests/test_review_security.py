@@ -13,11 +13,11 @@ from markupsafe import escape
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from monitor import case_actions as act
-from monitor.cases import Viewer
+from monitor.access.login_throttle import LoginThrottle
 from monitor.config import LoginSettings
-from monitor.login_throttle import LoginThrottle
 from monitor.models import Asn, Case, ReviewAction, User
+from monitor.review import actions as act
+from monitor.review.cases import Viewer
 from review_ui.routes import (
     actions,
     admin,

@@ -15,9 +15,9 @@ from classifiers.train import TrainOptions
 from classifiers.training_run import run_training
 from monitor.config import Settings
 from monitor.db import session_scope
-from monitor.elections import import_elections
+from monitor.model.scoring import NoModelError, reviewed_examples, score_pending
 from monitor.models import Post, Score
-from monitor.scoring import NoModelError, reviewed_examples, score_pending
+from monitor.registry.elections import import_elections
 from tests.test_classifier_pipeline import small_corpus
 from tests.utils.concurrency import run_concurrently
 from tests.utils.factories import make_case, make_post, make_score
@@ -87,7 +87,7 @@ def test_reviewed_cases_become_training_examples(engine: Engine) -> None:
 
 def test_ensure_default_model_trains_once_on_a_configured_base(tmp_path: Path) -> None:
     from monitor.config import ClassifierSettings
-    from monitor.scoring import ensure_default_model
+    from monitor.model.scoring import ensure_default_model
 
     base = build_tiny_base(tmp_path / "tiny-base")
     settings = Settings(data_dir=tmp_path / "data", classifier=ClassifierSettings(base=str(base), max_length=32))
@@ -107,7 +107,7 @@ def test_concurrent_scorers_take_disjoint_batches(pg_schema_url: str, trained_da
 
     from classifiers.inference import Classifier
     from monitor.db import make_engine, upgrade
-    from monitor.scoring import get_classifier
+    from monitor.model.scoring import get_classifier
 
     engine = make_engine(pg_schema_url)
     upgrade(engine)
@@ -141,7 +141,7 @@ def test_concurrent_scorers_take_disjoint_batches(pg_schema_url: str, trained_da
 def test_process_new_opens_cases_after_each_batch_of_a_backlog(
     engine: Engine, trained_data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from monitor import pipeline
+    from monitor.work import tasks as pipeline
 
     settings = Settings(data_dir=trained_data_dir)
     with session_scope(engine) as session:

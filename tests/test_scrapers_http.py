@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from scrapers.base import RateLimited, RobotsDisallowed, ScrapeConfig, ScrapeError
+from scrapers.base import ScrapeConfig
+from scrapers.errors import RateLimited, RobotsDisallowed, ScrapeError
 from scrapers.http import PoliteClient
 from scrapers.loopback import LoopbackServer
 

@@ -12,7 +12,7 @@ import yaml
 
 from scrapers import bluesky, mastodon, rss, telegram, x, zeeschuimer
 from scrapers._json import mapped
-from scrapers.base import BadPayload
+from scrapers.errors import BadPayload
 
 FIXTURES = Path(__file__).parent / "fixtures" / "platforms"
 

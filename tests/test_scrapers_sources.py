@@ -7,17 +7,8 @@ from typing import Any
 
 import pytest
 
-from scrapers.base import (
-    AccountRef,
-    BadPayload,
-    FetchResult,
-    HtmlSource,
-    NotConfigured,
-    NotFound,
-    Private,
-    ScrapeConfig,
-    Suspended,
-)
+from scrapers.base import AccountRef, FetchResult, HtmlSource, ScrapeConfig
+from scrapers.errors import BadPayload, NotConfigured, NotFound, Private, Suspended
 from scrapers.http import PoliteClient
 from scrapers.loopback import FakeAccount, LoopbackServer
 from scrapers.registry import SCRAPERS

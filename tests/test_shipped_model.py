@@ -17,8 +17,8 @@ from classifiers.inference import Classifier, PostInput, load_classifier
 from classifiers.registry import load_registry
 from classifiers.training_run import RECALL_TARGET
 from monitor.config import Settings
-from monitor.demo import DEMO_DIR
-from monitor.scoring import ensure_default_model
+from monitor.model.scoring import ensure_default_model
+from monitor.work.demo import DEMO_DIR
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -18,17 +18,17 @@ import pytest
 from sqlalchemy import Column, Engine, ForeignKey, Integer, MetaData, Table
 from sqlmodel import Session, SQLModel, col, select
 
-from monitor import case_actions as act
-from monitor.accounts import change_account
 from monitor.audit import record
-from monitor.cases import Viewer
-from monitor.collect import collect_pass
+from monitor.collection.service import collect_pass
+from monitor.collection.warc import warc_root
 from monitor.db import make_engine, upgrade
-from monitor.evidence_archive import forward_with_pack
 from monitor.models import Asn, AuditLog, Case, CasePost, ImportJob, Post, PostVersion, User
-from monitor.subject_access import DESCRIPTIONS, SubjectError, export_asn, undescribed_tables
-from monitor.subject_rows import tables_about_asn
-from monitor.warc import warc_root
+from monitor.privacy.subject_access import DESCRIPTIONS, SubjectError, export_asn, undescribed_tables
+from monitor.privacy.subject_rows import tables_about_asn
+from monitor.registry.accounts import change_account
+from monitor.review import actions as act
+from monitor.review.cases import Viewer
+from monitor.review.evidence.forwarded import forward_with_pack
 from scrapers.loopback import LoopbackServer
 from tests.conftest import sqlite_url
 from tests.utils.cli import netra
@@ -91,7 +91,7 @@ def test_every_table_about_an_asn_is_described() -> None:
         "reviewaction",
         "forwardedpack",
     } <= tables
-    assert undescribed_tables() == [], "describe the new table in monitor.subject_access.DESCRIPTIONS"
+    assert undescribed_tables() == [], "describe the new table in monitor.privacy.subject_access.DESCRIPTIONS"
     assert "loginsession" not in tables and "user" not in tables  # reviewers' data is not the ASN's
 
 

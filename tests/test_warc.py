@@ -27,15 +27,15 @@ from sqlmodel import Session, col, select
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
-from monitor.cases import Viewer
-from monitor.collect import collect_pass
-from monitor.collect_manual import report_url
+from monitor.collection.manual import report_url
+from monitor.collection.service import collect_pass
+from monitor.collection.warc import WarcRecorder, created_at, warc_root
 from monitor.db import session_scope
-from monitor.evidence import build_evidence_pack
 from monitor.models import Account, Post, PostVersion, Role, utcnow
-from monitor.retention import purge_expired_text
-from monitor.warc import WarcRecorder, created_at, warc_root
-from monitor.warc_retention import purge_expired_warcs
+from monitor.privacy.retention import purge_expired_text
+from monitor.privacy.warc_retention import purge_expired_warcs
+from monitor.review.cases import Viewer
+from monitor.review.evidence.pack import build_evidence_pack
 from scrapers.base import ScrapeConfig
 from scrapers.capture import capture_of
 from scrapers.http import PoliteClient

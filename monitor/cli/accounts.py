@@ -8,9 +8,9 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from monitor.accounts import ERRORS_ID, STATUSES, AccountError, account_status, change_account, list_accounts
 from monitor.cli._common import console, err_console, ready_engine
 from monitor.db import session_scope
+from monitor.registry.accounts import ERRORS_ID, STATUSES, AccountError, account_status, change_account, list_accounts
 
 app = typer.Typer(
     help="Registered accounts of ASN: list, verify, reject, remove (stops collection, keeps posts), restore.",

@@ -8,7 +8,7 @@ import typer
 from sqlmodel import Session
 
 from monitor.cli._common import console, err_console, ready_engine, write_whole
-from monitor.subject_access import SubjectError, check_reason, export_asn, record_export
+from monitor.privacy.subject_access import SubjectError, check_reason, export_asn, record_export
 
 app = typer.Typer(help="ASN: export everything held on one NIP (subject access).", no_args_is_help=True)
 ACTOR = "cli"

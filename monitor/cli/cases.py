@@ -8,11 +8,11 @@ import typer
 from sqlmodel import Session
 
 from monitor.audit import record
-from monitor.cases import CaseNotFound, Viewer
 from monitor.cli._common import console, err_console, ready_engine, write_whole
-from monitor.evidence import build_evidence_pack
-from monitor.evidence_archive import ArchiveError, NotForwarded, forwarded_pack
 from monitor.models import Role
+from monitor.review.cases import CaseNotFound, Viewer
+from monitor.review.evidence.forwarded import ArchiveError, NotForwarded, forwarded_pack
+from monitor.review.evidence.pack import build_evidence_pack
 
 app = typer.Typer(help="Cases: evidence packs.", no_args_is_help=True)
 ACTOR = "cli"

@@ -10,9 +10,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from monitor.cli._common import console, err_console, ready_engine, settings
-from monitor.collect import CollectSummary, account_labels, collect_pass, count_due
-from monitor.collect_manual import ReportError, import_zeeschuimer, report_url
-from monitor.nip import NipError, normalise_nip, parse_nip
+from monitor.collection.manual import ReportError, import_zeeschuimer, report_url
+from monitor.collection.service import CollectSummary, account_labels, collect_pass, count_due
+from monitor.registry.nip import NipError, normalise_nip, parse_nip
 from scrapers.registry import SCRAPERS
 
 MAX_ERRORS_SHOWN = 20

@@ -54,10 +54,10 @@ def run(
     Several `netra run` may share a PostgreSQL database: one leads and schedules, the others stand by.
     With NETRA_RUNNER=local (default) the work runs in this process; with celery, `netra worker`s run it.
     """
-    from monitor.daemon import Daemon
-    from monitor.leader import make_leader
     from monitor.logging_setup import configure_logging
-    from monitor.runner import CeleryRunner, make_runner
+    from monitor.work.daemon import Daemon
+    from monitor.work.leader import make_leader
+    from monitor.work.runner import CeleryRunner, make_runner
 
     cfg = settings()
     configure_logging(cfg, process="netra-run")
@@ -93,8 +93,8 @@ def worker(
     loglevel: str = typer.Option("INFO", help="Celery log level."),
 ) -> None:
     """Start a Celery worker that runs collection, scoring and case opening from the Redis queue."""
-    from monitor.celery_app import app as celery_app
     from monitor.logging_setup import configure_logging
+    from monitor.work.celery_app import app as celery_app
 
     cfg = settings()
     processes = concurrency or cfg.celery.concurrency
@@ -131,7 +131,7 @@ def _when(value: datetime | None) -> str:
 
 def status(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")) -> None:
     """Show per platform the last run and failing accounts, the scoring backlog, cases and digest problems."""
-    from monitor.status import gather_status
+    from monitor.work.status import gather_status
 
     report = gather_status(ready_engine(), settings().models_dir)
     if as_json:

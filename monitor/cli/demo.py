@@ -9,10 +9,10 @@ from rich.table import Table
 from classifiers.versions import active_dir
 from monitor.cli._common import console, err_console, ready_engine, settings
 from monitor.cli.collect import account_labels, print_collect_summary
-from monitor.collect import collect_pass
-from monitor.demo import DEMO_PASSWORD, demo_scraper_settings, demo_world, ensure_demo_users, load_demo_data
-from monitor.open_cases import open_new_cases
-from monitor.scoring import ensure_default_model, score_pending
+from monitor.collection.service import collect_pass
+from monitor.flagging.open_cases import open_new_cases
+from monitor.model.scoring import ensure_default_model, score_pending
+from monitor.work.demo import DEMO_PASSWORD, demo_scraper_settings, demo_world, ensure_demo_users, load_demo_data
 from scrapers.loopback import LoopbackServer
 
 

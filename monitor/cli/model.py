@@ -97,7 +97,7 @@ def train_cmd(
 ) -> None:
     """Fine-tune a new model version; it becomes active only if no worse on the frozen cross-author test split."""
     from classifiers.corpus.load import bundled_data
-    from monitor.scoring import NoModelError, ensure_base, train_model
+    from monitor.model.scoring import NoModelError, ensure_base, train_model
 
     s = settings()
     try:
@@ -268,7 +268,7 @@ def classify_cmd(
 ) -> None:
     """Classify posts from a JSONL file against an election registry (builds the default model on first use)."""
     from classifiers.inference import load_classifier
-    from monitor.scoring import ensure_default_model
+    from monitor.model.scoring import ensure_default_model
 
     try:
         registry = load_registry(elections)

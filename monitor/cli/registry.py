@@ -8,12 +8,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from classifiers.registry import RegistryError, parse_registry
+from classifiers.registry import RegistryError
 from monitor.cli._common import console, err_console, ready_engine
 from monitor.db import session_scope
-from monitor.elections import import_elections
-from monitor.registry_import import RegistryFileError, import_registry_csv
-from monitor.text_input import TextDecodeError, decode_text
+from monitor.registry.csv_import import RegistryFileError, import_registry_csv
+from monitor.registry.elections import import_elections, read_elections_file
+from monitor.registry.text_input import TextDecodeError
 
 registry_app = typer.Typer(help="The ASN registry: agencies, civil servants and their accounts.", no_args_is_help=True)
 elections_app = typer.Typer(help="The election registry: elections, candidates, parties.", no_args_is_help=True)
@@ -59,7 +59,7 @@ def elections_import(
     """Import elections, candidates and parties from YAML (idempotent)."""
     try:
         # Decoded as the admin page decodes an upload: UTF-8, or UTF-16 with its byte-order mark.
-        spec = parse_registry(decode_text(file.read_bytes()), source=str(file))
+        spec = read_elections_file(file.read_bytes(), source=str(file))
     except OSError as exc:
         err_console.print(f"[red]Cannot import:[/red] {file}: cannot read: {exc.strerror}", highlight=False)
         raise typer.Exit(2) from exc

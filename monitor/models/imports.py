@@ -1,4 +1,4 @@
-"""Registry imports started from the admin page, run in the background (`monitor.import_jobs`)."""
+"""Registry imports started from the admin page, run in the background (`monitor.registry.import_jobs`)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ class PostKind(StrEnum):
 
 
 class WarcRef(SQLModel):
-    """Where the response a post (version) came from is archived as received: a WARC record (monitor/warc.py).
+    """Where the response a post (version) came from is archived as received: a WARC record (monitor/collection/warc.py).
 
     `warc_file` is relative to <NETRA_DATA_DIR>/warc; offset and length are the record's bytes (one gzip
     member) there; `warc_locator` says where in the body the post is (docs/scrapers.md); `body_sha256` is
@@ -59,7 +59,7 @@ class Post(WarcRef, table=True):
     edited_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     deleted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     text_purged_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
-    # The `version` whose payload retention cut other people's posts (thread context) out of (monitor/retention.py);
+    # The `version` whose payload retention cut other people's posts (thread context) out of (monitor/privacy/retention.py);
     # below `version`: an edit stored a newer payload, which still has them. None: never cut.
     context_purged_version: int | None = None
     version: int = 1
@@ -109,5 +109,5 @@ class Score(SQLModel, table=True):
     mentions: list[dict[str, object]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     skb_category: str | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
-    # When the flag rules looked at this score (monitor/open_cases.py); None means not yet.
+    # When the flag rules looked at this score (monitor/flagging/open_cases.py); None means not yet.
     flag_checked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

@@ -71,7 +71,7 @@ class Account(SQLModel, table=True):
     last_collected_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     last_status: CollectStatus = Field(default=CollectStatus.never, sa_type=String(32))
     last_error: str | None = None
-    # Set when an admin removes the account from the watch list (monitor.accounts): it is no longer collected,
+    # Set when an admin removes the account from the watch list (monitor.registry.accounts): it is no longer collected,
     # but its posts, their versions and the cases they raised stay, as evidence. None: watched.
     removed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -1,4 +1,4 @@
-"""Failed logins, kept where every web process sees them (the login throttle, `monitor.login_throttle`)."""
+"""Failed logins, kept where every web process sees them (the login throttle, `monitor.access.login_throttle`)."""
 
 from __future__ import annotations
 

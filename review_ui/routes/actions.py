@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
-from monitor import case_actions as act
-from monitor.cases import Viewer
-from monitor.evidence_archive import forward_with_pack
+from monitor.review import actions as act
+from monitor.review.cases import Viewer
+from monitor.review.evidence.forwarded import forward_with_pack
 from review_ui.deps import db, viewer
 from review_ui.i18n import translate, translate_error
 from review_ui.render import flash, lang_of

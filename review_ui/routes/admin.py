@@ -7,14 +7,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 
-from classifiers.registry import RegistryError, parse_registry
 from monitor.audit import record
 from monitor.auth import UserError, create_user, disable_user, enable_user, list_users, reset_password
-from monitor.cases import Viewer
-from monitor.elections import import_elections
-from monitor.import_jobs import ImportBusy, job_state, recent_jobs, start_registry_import
 from monitor.models import Agency, ImportJob, User
-from monitor.text_input import decode_text
+from monitor.registry.elections import import_elections, read_elections_file
+from monitor.registry.import_jobs import ImportBusy, job_state, recent_jobs, start_registry_import
+from monitor.review.cases import Viewer
 from review_ui.deps import admin_only, db
 from review_ui.i18n import translate
 from review_ui.render import flash, lang_of, page
@@ -117,7 +115,7 @@ async def _read_bytes(upload: UploadFile) -> bytes:
 
 @router.post("/import/registry", response_class=HTMLResponse)
 async def import_registry(request: Request, file: UploadFile = File(...), v: Viewer = Depends(admin_only)) -> Response:
-    """Starts the import in a worker thread (`monitor.import_jobs`) and sends to its progress page: a large
+    """Starts the import in a worker thread (`monitor.registry.import_jobs`) and sends to its progress page: a large
     file no longer holds up every other request of this process while it is stored."""
     filename = file.filename or "upload"
     try:
@@ -142,7 +140,7 @@ async def import_election_yaml(
     status = 200
 
     def store(data: bytes) -> str:  # in the thread pool: parsing and storing must not hold up the event loop
-        spec = parse_registry(decode_text(data), source=file.filename or "upload")
+        spec = read_elections_file(data, source=file.filename or "upload")
         report = import_elections(session, spec)
         details = {"summary": report.summary()}
         record(session, v.email, "admin.import_elections", "elections", file.filename or "upload", details)
@@ -151,7 +149,7 @@ async def import_election_yaml(
 
     try:
         result["summary"] = await run_in_threadpool(store, await _read_bytes(file))
-    except (ValueError, RegistryError) as exc:
+    except ValueError as exc:  # RegistryError and TextDecodeError are ValueErrors
         await run_in_threadpool(session.rollback)
         result["error"] = str(exc)
         status = 400

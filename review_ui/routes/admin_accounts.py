@@ -7,9 +7,9 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from monitor.accounts import STATUSES, AccountError, change_account, list_accounts
-from monitor.cases import Viewer
-from monitor.subject_access import SubjectError, check_reason, export_asn, record_export
+from monitor.privacy.subject_access import SubjectError, check_reason, export_asn, record_export
+from monitor.registry.accounts import STATUSES, AccountError, change_account, list_accounts
+from monitor.review.cases import Viewer
 from review_ui.deps import admin_only, db
 from review_ui.i18n import translate, translate_error
 from review_ui.render import flash, lang_of, page
@@ -88,7 +88,7 @@ def export_one_asn(
     v: Viewer = Depends(admin_only),
     session: Session = Depends(db),
 ) -> Response:
-    """Everything held on one NIP as a ZIP download (monitor.subject_access), recorded in the audit log."""
+    """Everything held on one NIP as a ZIP download (monitor.privacy.subject_access), recorded in the audit log."""
     try:
         why = check_reason(reason)
         made = export_asn(session, nip, actor=v.email)

@@ -14,11 +14,11 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from monitor import case_actions as act
 from monitor.audit_check import check_audit_log
-from monitor.case_detail import get_case
-from monitor.cases import CaseFilters, Viewer, queue
-from monitor.evidence_archive import forward_with_pack
+from monitor.review import actions as act
+from monitor.review.case_detail import get_case
+from monitor.review.cases import CaseFilters, Viewer, queue
+from monitor.review.evidence.forwarded import forward_with_pack
 from review_ui.case_csv import csv_response
 from review_ui.deps import audit_readers, db, viewer
 from review_ui.evidence_download import evidence_response

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from monitor.cases import Viewer
-from monitor.post_archive import VersionNotFound, archived_copy
+from monitor.review.cases import Viewer
+from monitor.review.post_archive import VersionNotFound, archived_copy
 from review_ui.deps import in_thread
 from review_ui.i18n import translate
 from review_ui.render import lang_of, page

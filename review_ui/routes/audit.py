@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from monitor.audit import entries
 from monitor.audit_check import check_audit_log
-from monitor.cases import Viewer
+from monitor.review.cases import Viewer
 from review_ui.deps import audit_readers, db
 from review_ui.render import page
 from review_ui.security import csrf_protect

@@ -6,11 +6,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
+from monitor.access.login_throttle import LoginThrottle, Refusal
+from monitor.access.sessions import open_session, revoke_session
 from monitor.audit import record
 from monitor.auth import authenticate, password_fingerprint
-from monitor.login_throttle import LoginThrottle, Refusal
 from monitor.models import User
-from monitor.sessions import open_session, revoke_session
 from review_ui.client_address import client_ip
 from review_ui.deps import db
 from review_ui.device_cookie import remember

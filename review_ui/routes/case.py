@@ -7,12 +7,12 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from monitor.audit import trail
-from monitor.case_actions import CATEGORIES, FORWARD_TARGETS
-from monitor.case_view import case_view
-from monitor.cases import Viewer
-from monitor.corrections import target_choices
+from monitor.model.corrections import target_choices
 from monitor.models import CaseStatus
-from monitor.registry_names import Target, registry_names
+from monitor.registry.names import Target, registry_names
+from monitor.review.actions import CATEGORIES, FORWARD_TARGETS
+from monitor.review.case_view import case_view
+from monitor.review.cases import Viewer
 from review_ui.deps import db, in_thread, viewer
 from review_ui.evidence_download import evidence_response
 from review_ui.highlight import highlight_post

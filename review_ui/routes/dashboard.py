@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from monitor.cases import Viewer
-from monitor.dashboard import dashboard
+from monitor.review.cases import Viewer
+from monitor.review.dashboard import dashboard
 from review_ui.charts import share_bar, stacked_bars
 from review_ui.deps import db, viewer
 from review_ui.i18n import translate

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from monitor.cases import Viewer
+from monitor.review.cases import Viewer
 from review_ui.case_csv import csv_response
 from review_ui.deps import db, viewer
 from review_ui.filters import FILTERS, parse_filters

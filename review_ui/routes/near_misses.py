@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from monitor.case_actions import ActionError
-from monitor.cases import CaseNotFound, Viewer
-from monitor.flagging import FlagRules
+from monitor.flagging.near_misses import mark_checked, near_miss_access, near_misses, open_by_hand, side_label
+from monitor.flagging.rules import FlagRules
 from monitor.models import utcnow
-from monitor.near_misses import mark_checked, near_miss_access, near_misses, open_by_hand, side_label
-from monitor.registry_names import Target, registry_names
+from monitor.registry.names import Target, registry_names
+from monitor.review.actions import ActionError
+from monitor.review.cases import CaseNotFound, Viewer
 from review_ui.deps import db, viewer
 from review_ui.i18n import translate, translate_error
 from review_ui.reason import decimal, reason_line

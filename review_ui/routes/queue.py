@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from monitor.cases import Viewer, filter_options, queue
-from monitor.registry_names import registry_names
+from monitor.registry.names import registry_names
+from monitor.review.cases import Viewer, filter_options, queue
 from review_ui.deps import in_thread
 from review_ui.filters import parse_filters
 from review_ui.html_rows import agency_options, election_options, plain_options, queue_rows

@@ -1,7 +1,7 @@
 """The case report for BKN: a printable page (print stylesheet) and the same page as PDF.
 
-The page's words come from `monitor.report_words` in the reader's language; the report's content from
-`monitor.evidence_summary`, the very report the evidence pack's `summary.txt` holds.
+The page's words come from `monitor.review.evidence.report_words` in the reader's language; the report's content from
+`monitor.review.evidence.summary`, the very report the evidence pack's `summary.txt` holds.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from monitor.audit import record
-from monitor.case_detail import get_case
-from monitor.cases import Viewer
-from monitor.evidence_summary import CaseReport, Line, case_report
 from monitor.models import utcnow
-from monitor.registry_names import registry_names
-from monitor.report_words import REPORT_WORDS
+from monitor.registry.names import registry_names
+from monitor.review.case_detail import get_case
+from monitor.review.cases import Viewer
+from monitor.review.evidence.report_words import REPORT_WORDS
+from monitor.review.evidence.summary import CaseReport, Line, case_report
 from monitor.wib import wib
 from review_ui.deps import db, in_thread, viewer
 from review_ui.render import lang_of, page

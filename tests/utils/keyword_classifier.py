@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from classifiers.inference import PostInput, ScoreResult
-from monitor import scoring
+from monitor.model import scoring
 
 PARTISAN = {"netral": 0.02, "dukungan": 0.96, "serangan": 0.02}
 NEUTRAL = {"netral": 0.95, "dukungan": 0.03, "serangan": 0.02}

@@ -6,7 +6,7 @@ import csv
 import io
 import random
 
-from monitor.registry_rows import ALL_COLUMNS
+from monitor.registry.rows import ALL_COLUMNS
 
 # (column to corrupt, bad value, fragment the error must contain)
 BAD_KINDS: list[tuple[str, str, str]] = [

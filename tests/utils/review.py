@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from monitor.access.login_throttle import LoginThrottle
 from monitor.auth import create_user
 from monitor.config import Settings
-from monitor.login_throttle import LoginThrottle
 from review_ui.app import create_app
 from tests.utils.factories import make_account, make_agency, make_asn, make_case, make_post, make_score
 

@@ -12,10 +12,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from monitor import case_actions as act
 from monitor.auth import create_user
-from monitor.cases import Viewer
 from monitor.models import PostKind, User
+from monitor.review import actions as act
+from monitor.review.cases import Viewer
 from tests.utils.factories import make_account, make_agency, make_asn, make_case, make_post, make_score
 from tests.utils.review import PASSWORD
 

@@ -1,0 +1,1 @@
+"""Who may use the review page besides their password (monitor/auth.py): sessions and the login throttle."""

@@ -1,0 +1,1 @@
+"""Collection: fetch registered accounts through scrapers/ and store what came back, with evidence."""

@@ -1,0 +1,1 @@
+"""Personal data: retention (data minimisation) and subject access."""

@@ -1,0 +1,1 @@
+"""The registry of agencies, ASN and their accounts, and the election registry in the database."""
