@@ -32,7 +32,8 @@ def _run(path: str, version_dir: str, texts: list[str], threads: int, batch: int
     import torch
 
     from classifiers.inference import load_classifier
-    from classifiers.metrics import flag_scores, softmax
+    from classifiers.labels import side_scores
+    from classifiers.metrics import softmax
     from classifiers.model import PREFIX
 
     clf = load_classifier(version_dir, optimised=path.startswith("optimised"), threads=threads, batch_size=batch,
@@ -57,9 +58,9 @@ def _run(path: str, version_dir: str, texts: list[str], threads: int, batch: int
     int8_alone = None
     if path == "optimised":  # the int8 copy before the fp32 re-scoring: its labels, P(side), posts re-scored
         raw = clf._probabilities(clf.model, texts)
-        int8_alone = (clf.decide(raw), flag_scores(raw).tolist(), int(clf.unsure(raw).sum()))
+        int8_alone = (clf.decide(raw), side_scores(raw).tolist(), int(clf.unsure(raw).sum()))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    queue.put((path, len(texts) / elapsed, labels, flag_scores(probs).tolist(), int8_alone, rss))
+    queue.put((path, len(texts) / elapsed, labels, side_scores(probs).tolist(), int8_alone, rss))
 
 
 def main() -> None:

@@ -31,8 +31,8 @@ def main() -> None:
     import torch
 
     from classifiers.inference import bundled_training_texts, load_classifier, quantise
+    from classifiers.labels import side_scores
     from classifiers.matcher import mark
-    from classifiers.metrics import flag_scores
     from classifiers.smoothing import activation_ranges
 
     clf = load_classifier(model_dir(args.model), optimised=False, threads=1, explain=False)
@@ -72,7 +72,7 @@ def main() -> None:
             for name, texts in post_sets.items():
                 probs, fp32 = clf._probabilities(int8, texts), reference[name]
                 same = share_equal(clf.decide(probs), clf.decide(fp32))
-                shift = np.abs(flag_scores(probs) - flag_scores(fp32)).mean()
+                shift = np.abs(side_scores(probs) - side_scores(fp32)).mean()
                 cells.append(f" {same:27.2%} {shift:10.4f} {int(clf.unsure(probs).sum()):6d}")
             print(f"{way:<28} {alpha:5.2f}{''.join(cells)}")
 

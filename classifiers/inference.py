@@ -21,9 +21,10 @@ import torch
 from sklearn.pipeline import Pipeline
 from torch.ao.quantization import per_channel_dynamic_qconfig
 
+from classifiers.labels import decide, side_scores
 from classifiers.lexical import lexical_probabilities, load_lexical, mix
 from classifiers.matcher import Marked, mark
-from classifiers.metrics import flag_scores, softmax
+from classifiers.metrics import softmax
 from classifiers.model import LABELS, StanceConfig, StanceModel, load_version
 from classifiers.registry import RegistrySpec
 from classifiers.skb import cues, suggest_category
@@ -116,7 +117,7 @@ class Classifier:
         decisive: list[Span] = [(0, len(t)) for t in marked_texts]
         best = np.full(len(marked_texts), -1.0)
         at_post = [0] * len(marked_texts)
-        for row, (post, flag) in enumerate(zip(owner, flag_scores(piece_probs).tolist(), strict=True)):
+        for row, (post, flag) in enumerate(zip(owner, side_scores(piece_probs).tolist(), strict=True)):
             if flag > best[post]:
                 best[post] = flag
                 probs[post] = piece_probs[row]
@@ -142,18 +143,14 @@ class Classifier:
     def unsure(self, probs: np.ndarray) -> np.ndarray:
         """Rows whose label (see `decide`) could flip under int8 noise: P(side) near the operating threshold,
         or a flagged post whose two sides are close."""
-        flag = flag_scores(probs)
+        flag = side_scores(probs)
         near_threshold = np.abs(flag - self.config.threshold) < UNSURE_MARGIN
         sides_close = (flag >= self.config.threshold) & (np.abs(probs[:, 1] - probs[:, 2]) < UNSURE_MARGIN)
         return near_threshold | sides_close
 
     def decide(self, probs: np.ndarray) -> list[str]:
         """Netral unless P(side) reaches the operating threshold; then the likelier side."""
-        sides = np.where(probs[:, 1] >= probs[:, 2], 1, 2)
-        return [
-            LABELS[s] if f >= self.config.threshold else "netral"
-            for s, f in zip(sides, flag_scores(probs), strict=True)
-        ]
+        return decide(probs, self.config.threshold)
 
     def score(self, items: list[PostInput], registry: RegistrySpec) -> list[ScoreResult]:
         marked = [mark(item.text, registry, item.region) for item in items]

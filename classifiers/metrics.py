@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 from scipy.stats import rankdata
 
-from classifiers.model import LABELS
+from classifiers.labels import LABELS, side_scores
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -48,11 +48,6 @@ def expected_calibration_error(probs: np.ndarray, labels: list[int], bins: int =
     return float(ece)
 
 
-def flag_scores(probs: np.ndarray) -> np.ndarray:
-    """P(takes a side) = P(dukungan) + P(serangan)."""
-    return probs[:, 1] + probs[:, 2]
-
-
 def flag_auc(truth: np.ndarray, scores: np.ndarray) -> float | None:
     """Area under the ROC curve of P(side) for "takes a side": how well the score ranks posts for a reviewer."""
     n_pos, n_neg = int(truth.sum()), int((~truth).sum())
@@ -86,12 +81,12 @@ def classification_report(gold: list[str], pred: list[str], probs: np.ndarray | 
         },
     }
     gold_flag = np.array([g != "netral" for g in gold])
-    pred_flag = flag_scores(probs) >= threshold if probs is not None else np.array([p != "netral" for p in pred])
+    pred_flag = side_scores(probs) >= threshold if probs is not None else np.array([p != "netral" for p in pred])
     tp = int((gold_flag & pred_flag).sum())
     report["flag_threshold"] = threshold
     report["flag_precision"] = tp / int(pred_flag.sum()) if pred_flag.sum() else 0.0
     report["flag_recall"] = tp / int(gold_flag.sum()) if gold_flag.sum() else 0.0
     if probs is not None:
         report["ece"] = expected_calibration_error(probs, [labels.index(g) for g in gold])
-        report["flag_auc"] = flag_auc(gold_flag, flag_scores(probs))
+        report["flag_auc"] = flag_auc(gold_flag, side_scores(probs))
     return report

@@ -18,7 +18,8 @@ from torch import nn
 from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokenizerBase
 from transformers.utils import logging as hf_logging
 
-LABELS = ("netral", "dukungan", "serangan")
+from classifiers.labels import LABELS
+
 PREFIX = "query: "  # e5 was trained with this prefix for short texts
 
 

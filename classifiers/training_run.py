@@ -16,9 +16,10 @@ from sklearn.pipeline import Pipeline
 
 from classifiers.corpus.load import CorpusRow, TrainingData
 from classifiers.inference import Classifier
+from classifiers.labels import decide, side_scores
 from classifiers.lexical import fit_lexical, load_lexical, save_lexical
 from classifiers.matcher import mark, target_of
-from classifiers.metrics import classification_report, fit_temperature, flag_scores
+from classifiers.metrics import classification_report, fit_temperature
 from classifiers.model import LABELS, StanceConfig, StanceModel, load_base, load_version, save_version
 from classifiers.registry import RegistrySpec
 from classifiers.smoothing import activation_ranges, save_ranges
@@ -62,12 +63,6 @@ class RunResult:
     reason: str
 
 
-def decide(probs: np.ndarray, threshold: float) -> list[str]:
-    sides = np.where(probs[:, 1] >= probs[:, 2], 1, 2)
-    flags = probs[:, 1] + probs[:, 2] >= threshold
-    return [LABELS[s] if f else "netral" for s, f in zip(sides, flags, strict=True)]
-
-
 RECALL_TARGET = 0.90  # a missed violation is never seen by anyone; a false flag costs a reviewer one dismissal
 
 
@@ -76,7 +71,7 @@ def choose_threshold(probs: np.ndarray, gold: list[int], min_recall: float = REC
     truth = np.asarray(gold) != 0
     if not truth.any():
         return 0.5
-    side = flag_scores(probs)
+    side = side_scores(probs)
     for t in np.round(np.arange(0.98, 0.019, -0.01), 2):
         if (side[truth] >= t).mean() >= min_recall:
             return float(t)

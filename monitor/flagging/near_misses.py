@@ -21,6 +21,7 @@ from sqlalchemy import String, and_, bindparam, cast, exists, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from classifiers.labels import SIDES, likelier_side, side_score
 from monitor.audit import record
 from monitor.flagging.open_cases import open_or_join
 from monitor.flagging.rules import FlagDecision, FlagRules
@@ -34,14 +35,8 @@ CHECKED = "near_miss.checked"
 OPENED = "near_miss.opened"
 
 
-def side_score(probabilities: dict[str, float]) -> float:
-    """How much the model leans to taking a side, whichever side."""
-    return float(probabilities.get("dukungan", 0.0)) + float(probabilities.get("serangan", 0.0))
-
-
-def side_label(probabilities: dict[str, float]) -> str:
-    """The likelier side: a case opened by hand is about a side even when the model's label was netral."""
-    return "serangan" if probabilities.get("serangan", 0.0) > probabilities.get("dukungan", 0.0) else "dukungan"
+# A case opened by hand is about a side even when the model's label was netral: the likelier one.
+side_label = likelier_side
 
 
 @dataclass(frozen=True)
@@ -71,7 +66,8 @@ def _side_sql() -> Any:
     def p(label: str) -> Any:
         return func.coalesce(Score.probabilities[label].as_float(), 0.0)  # type: ignore[index]
 
-    return p("dukungan") + p("serangan")
+    dukungan, serangan = SIDES
+    return p(dukungan) + p(serangan)  # side_score, in SQL
 
 
 _NEWER = aliased(Score)

@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from classifiers.labels import SIDES
+
 if TYPE_CHECKING:
     from monitor.config import Settings
 
-PARTISAN_LABELS = frozenset({"dukungan", "serangan"})
+PARTISAN_LABELS = frozenset(SIDES)
 NATIONAL_NAMES = frozenset({"", "indonesia", "nasional", "republik indonesia"})
 
 # Leading words that say what kind of region a name is; "Kota Bandung" and "Kabupaten Bandung" differ,
