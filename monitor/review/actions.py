@@ -5,6 +5,10 @@
     open / awaiting_second / clarification --dismiss--> dismissed   (a training label: not a violation)
     open / awaiting_second --clarify--> clarification --answer--> open
     confirmed --forward--> forwarded --followup--> closed   (confirmed --followup--> closed too)
+    any status --assign--> the same status
+
+`TAKEN_FROM` is that machine as data: the service enforces it, and the case page offers the forms
+`offered_actions` derives from it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sqlmodel import Session, select
 from monitor.audit import record
 from monitor.model.corrections import CorrectionError, correction_of
 from monitor.models import Case, CaseStatus, ReviewAction, Role, User, utcnow
+from monitor.models.cases import UNDECIDED
 from monitor.review.case_detail import first_confirmer
 from monitor.review.cases import ACTIVE_STATUSES, CaseNotFound, Viewer, scoped_case
 from monitor.review.change_generation import ChangeGeneration, GenerationCache
@@ -26,6 +31,7 @@ from monitor.review.change_generation import ChangeGeneration, GenerationCache
 __all__ = [
     "CATEGORIES",
     "FORWARD_TARGETS",
+    "TAKEN_FROM",
     "ActionError",
     "ActionResult",
     "Assignable",
@@ -37,6 +43,7 @@ __all__ = [
     "confirm",
     "dismiss",
     "forward",
+    "offered_actions",
     "record_followup",
     "request_clarification",
 ]
@@ -44,6 +51,26 @@ __all__ = [
 CATEGORIES = ("kode_etik", "disiplin")  # SKB: breach of the code of ethics, or of discipline (PP 94/2021)
 FORWARD_TARGETS = ("bawaslu", "bkn")
 MAX_REASON = 4000
+
+# The state machine: the statuses each action may be taken from.
+TAKEN_FROM: dict[str, tuple[CaseStatus, ...]] = {
+    "confirm": UNDECIDED,  # the first confirmation, or the second by another reviewer
+    "dismiss": ACTIVE_STATUSES,
+    "clarify": (CaseStatus.open, CaseStatus.awaiting_second),
+    "answer": (CaseStatus.clarification,),
+    "forward": (CaseStatus.confirmed, CaseStatus.forwarded),
+    "followup": (CaseStatus.confirmed, CaseStatus.forwarded),
+    "assign": tuple(CaseStatus),
+}
+# Decided for good: nothing is left to do, so the page offers no action (assigning one is still allowed).
+FINISHED = (CaseStatus.dismissed, CaseStatus.closed)
+
+
+def offered_actions(status: str) -> tuple[str, ...]:
+    """The action forms the case page offers on a case in `status`."""
+    if CaseStatus(status) in FINISHED:
+        return ()
+    return tuple(action for action, statuses in TAKEN_FROM.items() if CaseStatus(status) in statuses)
 
 
 class ActionError(ValueError):
@@ -73,12 +100,13 @@ def _reason(reason: str | None) -> str:
 check_reason = _reason  # the same rule for other reviewer actions (monitor/flagging/near_misses.py)
 
 
-def _act(session: Session, viewer: Viewer, case_id: int, allowed: tuple[CaseStatus, ...], action: str) -> Case:
+def _act(session: Session, viewer: Viewer, case_id: int, action: str, verb: str = "") -> Case:
+    """The case, if this viewer may take `action` on it now (`verb`: the action in the refusal's words)."""
     case = scoped_case(session, viewer, case_id)  # first: a case outside the scope is "not found", never "forbidden"
     if not viewer.can_act:
         raise NotAllowed("auditors have read-only access")
-    if CaseStatus(case.status) not in allowed:
-        raise ActionError(f"cannot {action} a case whose status is {case.status}")
+    if CaseStatus(case.status) not in TAKEN_FROM[action]:
+        raise ActionError(f"cannot {verb or action} a case whose status is {case.status}")
     return case
 
 
@@ -125,8 +153,7 @@ def confirm(
     reason = _reason(reason)
     if category not in CATEGORIES:
         raise ActionError(f"category must be one of: {', '.join(CATEGORIES)}")
-    allowed = (CaseStatus.open, CaseStatus.clarification, CaseStatus.awaiting_second)
-    case = _act(session, viewer, case_id, allowed, "confirm")
+    case = _act(session, viewer, case_id, "confirm")
     details: dict[str, object] = {"category": category, "note": note.strip()}
     if case.status == CaseStatus.awaiting_second:
         first = first_confirmer(session, case)
@@ -142,7 +169,7 @@ def dismiss(
     session: Session, viewer: Viewer, case_id: int, *, reason: str, label: str = "", target: str = ""
 ) -> ActionResult:
     reason = _reason(reason)
-    case = _act(session, viewer, case_id, ACTIVE_STATUSES, "dismiss")
+    case = _act(session, viewer, case_id, "dismiss")
     # The reviewer's "no" becomes a training example: netral, unless they corrected the label (a post can
     # take a side and still not be this ASN's violation; the stance model should learn the side).
     details = _corrected(session, viewer, case, {}, label, target, confirming=False)
@@ -153,7 +180,7 @@ def dismiss(
 
 def request_clarification(session: Session, viewer: Viewer, case_id: int, *, reason: str) -> ActionResult:
     reason = _reason(reason)
-    case = _act(session, viewer, case_id, (CaseStatus.open, CaseStatus.awaiting_second), "clarify")
+    case = _act(session, viewer, case_id, "clarify")
     return _log(session, viewer, case, "clarify", reason, {}, CaseStatus.clarification)
 
 
@@ -161,7 +188,7 @@ def answer_clarification(session: Session, viewer: Viewer, case_id: int, *, answ
     reason = _reason(reason)
     if not answer.strip():
         raise ActionError("the ASN's answer is required")
-    case = _act(session, viewer, case_id, (CaseStatus.clarification,), "record an answer for")
+    case = _act(session, viewer, case_id, "answer", "record an answer for")
     return _log(session, viewer, case, "answer", reason, {"answer": answer.strip()}, CaseStatus.open)
 
 
@@ -171,7 +198,7 @@ def forward(
     reason = _reason(reason)
     if target not in FORWARD_TARGETS:
         raise ActionError(f"forward to one of: {', '.join(FORWARD_TARGETS)}")
-    case = _act(session, viewer, case_id, (CaseStatus.confirmed, CaseStatus.forwarded), "forward")
+    case = _act(session, viewer, case_id, "forward")
     details: dict[str, object] = {"target": target, "evidence_pack_sha256": pack_sha256}
     return _log(session, viewer, case, "forward", reason, details, CaseStatus.forwarded)
 
@@ -180,7 +207,7 @@ def record_followup(
     session: Session, viewer: Viewer, case_id: int, *, sanctioned: bool, decided_on: date | None, reason: str
 ) -> ActionResult:
     reason = _reason(reason)
-    case = _act(session, viewer, case_id, (CaseStatus.confirmed, CaseStatus.forwarded), "record PPK follow-up for")
+    case = _act(session, viewer, case_id, "followup", "record PPK follow-up for")
     details: dict[str, object] = {
         "sanction_decided": sanctioned,
         "decided_on": decided_on.isoformat() if decided_on else None,
@@ -190,7 +217,7 @@ def record_followup(
 
 def assign(session: Session, viewer: Viewer, case_id: int, *, assignee_id: int, reason: str) -> ActionResult:
     reason = _reason(reason)
-    case = _act(session, viewer, case_id, tuple(CaseStatus), "assign")
+    case = _act(session, viewer, case_id, "assign")
     user = session.get(User, assignee_id)
     if user is None or not user.active or user.role == Role.auditor:
         raise ActionError("assign to an active admin or supervisor")

@@ -8,9 +8,8 @@ from sqlmodel import Session
 
 from monitor.audit import trail
 from monitor.model.corrections import target_choices
-from monitor.models import CaseStatus
 from monitor.registry.names import Target, registry_names
-from monitor.review.actions import CATEGORIES, FORWARD_TARGETS
+from monitor.review.actions import CATEGORIES, FORWARD_TARGETS, offered_actions
 from monitor.review.case_view import case_view
 from monitor.review.cases import Viewer
 from review_ui.deps import db, in_thread, viewer
@@ -23,17 +22,6 @@ from review_ui.security import csrf_protect
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
-# Which action forms the page offers in each status (the service enforces the same rules).
-OFFERED: dict[str, tuple[str, ...]] = {
-    CaseStatus.open: ("confirm", "dismiss", "clarify", "assign"),
-    CaseStatus.awaiting_second: ("confirm", "dismiss", "clarify", "assign"),
-    CaseStatus.clarification: ("answer", "confirm", "dismiss", "assign"),
-    CaseStatus.confirmed: ("forward", "followup", "assign"),
-    CaseStatus.forwarded: ("followup", "forward", "assign"),
-    CaseStatus.dismissed: (),
-    CaseStatus.closed: (),
-}
-
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 async def case_page(case_id: int, request: Request) -> Response:
@@ -42,7 +30,7 @@ async def case_page(case_id: int, request: Request) -> Response:
 
 def _case_page(request: Request, v: Viewer, session: Session, case_id: int) -> Response:
     detail = case_view(session, v, case_id)
-    offered = OFFERED.get(str(detail.case.status), ()) if v.can_act else ()
+    offered = offered_actions(detail.case.status) if v.can_act else ()
     if detail.first_confirmer_id == v.user_id:
         offered = tuple(a for a in offered if a != "confirm")
     lang, c, s = lang_of(request), detail.case, detail.score
