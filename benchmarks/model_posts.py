@@ -45,8 +45,8 @@ def evaluation_posts(source: str = "corpus") -> tuple[Any, list[Any]]:
         bundled_data,
         load_corpus,
     )
-    from classifiers.evaluation import load_real
-    from classifiers.registry import load_registry
+    from classifiers.elections import load_registry
+    from classifiers.training.evaluation import load_real
     from monitor.config import get_settings
 
     if source == "real-tweets":

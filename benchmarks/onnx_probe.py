@@ -36,8 +36,8 @@ def build(version_dir: Path, workdir: Path) -> dict[str, Path]:
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers import optimizer
 
+    from classifiers.forward import encode
     from classifiers.model import StanceConfig, load_version
-    from classifiers.train import encode
 
     workdir.mkdir(parents=True, exist_ok=True)
     files = {k: workdir / f"{k}.onnx" for k in ("raw", "fp32", "int8-all", "int8-lower")}
@@ -70,8 +70,8 @@ def build(version_dir: Path, workdir: Path) -> dict[str, Path]:
 def ort_path(file: Path, tokenizer: object, max_length: int, batch: int, threads: int) -> Probs:
     import onnxruntime as ort
 
+    from classifiers.forward import length_batches
     from classifiers.model import LABELS, PREFIX
-    from classifiers.train import length_batches
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads

@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, load_corpus  # noqa: E402
-from classifiers.registry import load_registry  # noqa: E402
+from classifiers.elections import load_registry  # noqa: E402
 from monitor.config import Settings  # noqa: E402
 from monitor.db import make_engine, session_scope, upgrade  # noqa: E402
 from monitor.models import Account, Agency, Asn, Case, CasePost, Post, Score  # noqa: E402

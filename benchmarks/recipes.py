@@ -29,8 +29,8 @@ from classifiers.lexical import fit_lexical, lexical_probabilities
 from classifiers.matcher import mark
 from classifiers.metrics import classification_report, flag_auc
 from classifiers.model import LABELS, StanceConfig, load_base
-from classifiers.train import TrainOptions, fit
-from classifiers.training_run import choose_threshold, reader, training_pieces
+from classifiers.training.fit import TrainOptions, fit
+from classifiers.training.run import choose_threshold, reader, training_pieces
 
 
 def dev_figures(probs: np.ndarray, gold: list[str]) -> dict[str, float]:

@@ -21,12 +21,13 @@ import torch
 from sklearn.pipeline import Pipeline
 from torch.ao.quantization import per_channel_dynamic_qconfig
 
+from classifiers.elections import RegistrySpec
+from classifiers.forward import dynamic_int8, logits_for
 from classifiers.labels import decide, side_scores
 from classifiers.lexical import lexical_probabilities, load_lexical, mix
 from classifiers.matcher import Marked, mark
 from classifiers.metrics import softmax
 from classifiers.model import LABELS, StanceConfig, StanceModel, load_version
-from classifiers.registry import RegistrySpec
 from classifiers.skb import cues, suggest_category
 from classifiers.smoothing import (
     ALPHA,
@@ -37,7 +38,6 @@ from classifiers.smoothing import (
     smoothed,
 )
 from classifiers.targets import TargetRanker, load_ranker, resolve_target
-from classifiers.train import dynamic_int8, logits_for
 from classifiers.windows import Span, text_windows
 
 __all__ = ["Classifier", "PostInput", "ScoreResult", "load_classifier"]
@@ -290,7 +290,7 @@ def _calibrate_older_version(model: StanceModel, tokenizer: object, config: Stan
 def bundled_training_texts() -> list[str]:
     """The bundled corpus's training split, marked with its elections: what the default model trained on."""
     from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, load_corpus
-    from classifiers.registry import load_registry
+    from classifiers.elections import load_registry
 
     registry = load_registry(DEFAULT_ELECTIONS)
     return [mark(r.text, registry).text for r in load_corpus(DEFAULT_CORPUS) if r.split == "train"]

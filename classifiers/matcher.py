@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from classifiers.elections import ElectionSpec, RegistrySpec
 from classifiers.matcher_rules import (
     ELECTION_WORDS,
     FINGERS,
@@ -24,7 +25,6 @@ from classifiers.matcher_rules import (
     PARTY_NUMBER_BEFORE,
     fold,
 )
-from classifiers.registry import ElectionSpec, RegistrySpec
 
 __all__ = ["Marked", "Mention", "mark", "target_of"]
 

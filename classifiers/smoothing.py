@@ -28,8 +28,8 @@ from safetensors.torch import save_file
 from torch import nn
 from transformers import PreTrainedTokenizerBase
 
+from classifiers.forward import encode, length_batches
 from classifiers.model import StanceModel
-from classifiers.train import encode, length_batches
 
 RANGES_FILE = "activation_ranges.safetensors"
 ALPHA = 0.85  # 0.8-0.9 kept labels about equally well here; 0.5 (the paper's default) far worse

@@ -25,9 +25,9 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from classifiers.elections import RegistrySpec
 from classifiers.matcher import Marked, target_of
 from classifiers.matcher_rules import LEVEL_WORDS, fold
-from classifiers.registry import RegistrySpec
 
 FILENAME = "targets.json"
 SHORTLIST = 12  # entities kept by role similarity alone, beside every entity a mention points at

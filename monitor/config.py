@@ -14,6 +14,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from scrapers.platforms import PLATFORMS
+
 DEV_SECRET = "netra-development-secret-change-me"
 MIN_SECRET_BYTES = 32  # production refuses shorter secret keys (and metrics tokens)
 
@@ -109,25 +111,12 @@ class SchedulerSettings(BaseModel):
     """Polling intervals in minutes, per platform, outside and inside an election's hot period."""
 
     timezone: str = "Asia/Jakarta"
+    # Defaults: each platform's own, from scrapers/platforms.py.
     interval_min: dict[str, int] = Field(
-        default_factory=lambda: {
-            "bluesky": 120,
-            "mastodon": 120,
-            "telegram": 180,
-            "rss": 360,
-            "x": 240,
-            "html": 720,
-        }
+        default_factory=lambda: {name: p.poll.normal_min for name, p in PLATFORMS.items() if p.poll}
     )
     campaign_interval_min: dict[str, int] = Field(
-        default_factory=lambda: {
-            "bluesky": 30,
-            "mastodon": 30,
-            "telegram": 45,
-            "rss": 90,
-            "x": 60,
-            "html": 180,
-        }
+        default_factory=lambda: {name: p.poll.campaign_min for name, p in PLATFORMS.items() if p.poll}
     )
     jitter_s: int = 300
     score_every_min: int = 5

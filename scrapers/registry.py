@@ -1,4 +1,10 @@
-"""The explicit map of platform names to scrapers: no discovery, no magic."""
+"""The explicit map of platform names to scrapers: no discovery, no magic.
+
+Each platform has its scraper here and its handle rule and poll interval in `scrapers/platforms.py`
+(kept apart so that monitor's settings can read the intervals without importing every scraper).
+A new platform touches scrapers/ only: its module, this map, `platforms.py`, plus docs/scrapers.md and
+its tests (docs/architecture.md).
+"""
 
 from __future__ import annotations
 
@@ -9,9 +15,12 @@ from scrapers.bluesky import BlueskyScraper
 from scrapers.html import HtmlScraper
 from scrapers.http import PoliteClient
 from scrapers.mastodon import MastodonScraper
+from scrapers.platforms import PLATFORMS
 from scrapers.rss import RssScraper
 from scrapers.telegram import TelegramScraper
 from scrapers.x import XScraper
+
+__all__ = ["IMPORT_ONLY", "PLATFORMS", "SCRAPERS", "Scraper"]
 
 
 class Scraper(Protocol):
@@ -32,4 +41,4 @@ SCRAPERS: dict[str, Scraper] = {
     "html": HtmlScraper(),
 }
 # Instagram and TikTok have no public interface we may poll: they come in by Zeeschuimer import.
-IMPORT_ONLY = ("instagram", "tiktok")
+IMPORT_ONLY = tuple(name for name, platform in PLATFORMS.items() if platform.poll is None)

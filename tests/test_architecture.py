@@ -133,3 +133,21 @@ def test_monitor_keeps_few_top_level_modules() -> None:
     # Everything else sits in a subpackage named for its concern (registry/, collection/, review/, ...).
     top_level = sorted(p.stem for p in (ROOT / "monitor").glob("*.py") if p.name != "__init__.py")
     assert len(top_level) <= MONITOR_TOP_LEVEL_LIMIT, top_level
+
+
+def reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for nxt in graph[todo.pop()] - seen:
+            seen.add(nxt)
+            todo.append(nxt)
+    return seen
+
+
+def test_scoring_needs_no_training_code() -> None:
+    # classifiers.inference is the package's face: loading a model and scoring posts must not pull in the
+    # fine-tuning loop, the training run or the evaluation reports (classifiers/training/).
+    training = {m for m in reachable(GRAPH, "classifiers.inference") if m.startswith("classifiers.training")}
+    assert training == set()
+    assert "classifiers.training.fit" in reachable(GRAPH, "classifiers.training.run")  # the check can see it

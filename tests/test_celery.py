@@ -181,8 +181,8 @@ def test_open_cases_tasks_on_two_workers_open_each_case_once(
 def tiny_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data dir whose active model is the classifier's tiny randomly initialised one (seconds to build)."""
     from classifiers.corpus.load import generated_data
-    from classifiers.train import TrainOptions
-    from classifiers.training_run import run_training
+    from classifiers.training.fit import TrainOptions
+    from classifiers.training.run import run_training
     from tests.test_classifier_pipeline import small_corpus
     from tests.utils.tiny_model import build_tiny_base
 
@@ -201,7 +201,7 @@ def test_collect_score_and_open_cases_across_two_workers(
 ) -> None:
     """The whole chain on workers: collect tasks queue scoring, scoring opens cases; each post scored once."""
     from classifiers.corpus.load import DEFAULT_ELECTIONS
-    from classifiers.registry import load_registry
+    from classifiers.elections import load_registry
     from monitor.db import session_scope
     from monitor.models import Score
     from monitor.registry.elections import import_elections

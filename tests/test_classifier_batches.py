@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 
 from classifiers.corpus.load import DEFAULT_CORPUS, load_corpus
+from classifiers.forward import logits_for
 from classifiers.model import load_base
-from classifiers.train import logits_for
 from tests.utils.tiny_model import build_tiny_base
 
 

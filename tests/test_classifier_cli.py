@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from classifiers.corpus.load import DEFAULT_ELECTIONS, generated_data
-from classifiers.train import TrainOptions
-from classifiers.training_run import run_training
+from classifiers.training.fit import TrainOptions
+from classifiers.training.run import run_training
 from monitor.cli import app
 from monitor.cli import model as model_cli
 from monitor.config import Settings

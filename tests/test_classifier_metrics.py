@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from classifiers.evaluation import keyword_baseline
+from classifiers.forward import length_batches
 from classifiers.metrics import classification_report, expected_calibration_error, fit_temperature, softmax
 from classifiers.skb import cues, suggest_category
-from classifiers.train import length_batches
+from classifiers.training.evaluation import keyword_baseline
 
 
 def test_temperature_recovers_an_overconfident_model() -> None:
@@ -72,7 +72,7 @@ def test_length_batches_cover_every_index_once() -> None:
 
 
 def test_threshold_is_chosen_recall_first() -> None:
-    from classifiers.training_run import choose_threshold
+    from classifiers.training.run import choose_threshold
 
     # P(side) of 10 partisan posts (gold 1/2) and 5 netral ones (gold 0)
     side = np.array([0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.1, 0.55, 0.45, 0.2, 0.1, 0.05])

@@ -15,9 +15,9 @@ from torch.ao.nn.quantized.dynamic import Linear as DynamicLinear
 from transformers import AutoTokenizer
 
 from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, generated_data, load_corpus
+from classifiers.elections import load_registry
 from classifiers.inference import PostInput, load_classifier
 from classifiers.model import LABELS, ModelError
-from classifiers.registry import load_registry
 from classifiers.smoothing import (
     RANGES_FILE,
     VOCABULARY_SEQUENCES,
@@ -27,8 +27,8 @@ from classifiers.smoothing import (
     smoothed,
     vocabulary_sequences,
 )
-from classifiers.train import TrainOptions
-from classifiers.training_run import Example, run_training, training_pieces
+from classifiers.training.fit import TrainOptions
+from classifiers.training.run import Example, run_training, training_pieces
 from classifiers.versions import activate, active_name, list_versions
 from tests.utils.tiny_model import build_tiny_base
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from classifiers.corpus.load import CorpusRow
+from classifiers.elections import RegistrySpec
 from classifiers.inference import Classifier
-from classifiers.registry import RegistrySpec
-from classifiers.training_run import training_pieces
+from classifiers.training.run import training_pieces
 from classifiers.windows import cue_spans, text_windows, token_budget, training_windows, window_spans
 from tests.utils.tiny_model import build_tiny_base
 

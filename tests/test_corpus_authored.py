@@ -10,7 +10,7 @@ import pytest
 
 from classifiers.corpus.authored import V4_DIR, check_file, load_authored, load_authors
 from classifiers.corpus.load import bundled_data
-from classifiers.registry import load_registry, parse_registry
+from classifiers.elections import load_registry, parse_registry
 
 REGISTRY = parse_registry("""
 parties:

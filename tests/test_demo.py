@@ -10,8 +10,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from classifiers.corpus.load import generated_data
-from classifiers.train import TrainOptions
-from classifiers.training_run import run_training
+from classifiers.training.fit import TrainOptions
+from classifiers.training.run import run_training
 from monitor.db import make_engine
 from monitor.models import Account, Case, Post, Score, User
 from monitor.work.demo import DEMO_DIR

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from classifiers.registry import RegistryError, RegistrySpec, load_registry, parse_registry
+from classifiers.elections import RegistryError, RegistrySpec, load_registry, parse_registry
 from monitor.models import Candidate
 from monitor.registry.elections import import_elections, registry_from_db
 

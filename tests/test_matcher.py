@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from classifiers.elections import parse_registry
 from classifiers.matcher import mark, target_of
-from classifiers.registry import parse_registry
 
 REGISTRY = parse_registry("""
 parties:

@@ -10,9 +10,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from classifiers.corpus.load import DEFAULT_ELECTIONS, generated_data
-from classifiers.registry import load_registry
-from classifiers.train import TrainOptions
-from classifiers.training_run import run_training
+from classifiers.elections import load_registry
+from classifiers.training.fit import TrainOptions
+from classifiers.training.run import run_training
 from monitor.config import Settings
 from monitor.db import session_scope
 from monitor.model.scoring import NoModelError, reviewed_examples, score_pending

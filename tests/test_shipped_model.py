@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from classifiers.elections import load_registry
 from classifiers.inference import Classifier, PostInput, load_classifier
-from classifiers.registry import load_registry
-from classifiers.training_run import RECALL_TARGET
+from classifiers.training.run import RECALL_TARGET
 from monitor.config import Settings
 from monitor.model.scoring import ensure_default_model
 from monitor.work.demo import DEMO_DIR

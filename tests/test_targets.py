@@ -10,8 +10,8 @@ import pytest
 
 from classifiers.corpus.authored import V4_DIR, home_region
 from classifiers.corpus.load import bundled_data
+from classifiers.elections import load_registry, parse_registry
 from classifiers.matcher import mark, target_of
-from classifiers.registry import load_registry, parse_registry
 from classifiers.targets import FILENAME, TargetRanker, fit_ranker, load_ranker, resolve_target, save_ranker
 
 REGISTRY = parse_registry("""

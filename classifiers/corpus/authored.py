@@ -25,8 +25,8 @@ from pathlib import Path
 
 import yaml
 
+from classifiers.elections import RegistryError, RegistrySpec, load_registry
 from classifiers.model import LABELS
-from classifiers.registry import RegistryError, RegistrySpec, load_registry
 
 V4_DIR = Path(__file__).resolve().parent.parent / "data" / "v4"
 SPLITS = ("train", "dev", "test")

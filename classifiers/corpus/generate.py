@@ -25,7 +25,7 @@ from classifiers.corpus.slots import fill, noisy
 from classifiers.corpus.templates_extra import EXTRA_DUKUNGAN, EXTRA_NETRAL, EXTRA_SERANGAN
 from classifiers.corpus.templates_neutral import NETRAL
 from classifiers.corpus.templates_support import DUKUNGAN, SERANGAN
-from classifiers.registry import RegistrySpec, load_registry
+from classifiers.elections import RegistrySpec, load_registry
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 HELDOUT_ELECTIONS = ("pilgub-ranah-darek-2029", "pilbup-tanjung-selaka-2029")

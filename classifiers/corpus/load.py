@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from classifiers.elections import RegistrySpec, load_registry
 from classifiers.model import LABELS
-from classifiers.registry import RegistrySpec, load_registry
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus.jsonl"
 DEFAULT_ELECTIONS = Path(__file__).resolve().parent.parent / "data" / "elections.yaml"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import re
 
-from classifiers.registry import CandidateSpec, ElectionSpec, PartySpec, RegistrySpec
+from classifiers.elections import CandidateSpec, ElectionSpec, PartySpec, RegistrySpec
 
 FINGER = {1: "☝️", 2: "✌️", 3: "🤟"}
 PIL = {

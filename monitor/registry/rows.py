@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from monitor.registry.nip import NipError, normalise_nip, parse_nip
+from scrapers.platforms import PLATFORMS as HANDLE_PLATFORMS
 
 REQUIRED_COLUMNS = ("agency_code", "nip", "name")
 OPTIONAL_COLUMNS = (
@@ -25,22 +26,7 @@ ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _AGENCY_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-_URL = re.compile(r"^https?://[^\s/]+\S*$")
-_HANDLE_RULES: dict[str, tuple[re.Pattern[str], str]] = {
-    "bluesky": (re.compile(r"^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$"), "a Bluesky handle like name.bsky.social"),
-    "mastodon": (
-        re.compile(r"^[a-z0-9_]+@[a-z0-9.-]+\.[a-z]{2,}$"),
-        "user@instance, e.g. budi@mastodon.social",
-    ),
-    "telegram": (re.compile(r"^[a-z][a-z0-9_]{4,31}$"), "a public channel name (5-32 letters, digits, _)"),
-    "x": (re.compile(r"^[a-z0-9_]{1,15}$"), "an X username (1-15 letters, digits, _)"),
-    "instagram": (re.compile(r"^[a-z0-9._]{1,30}$"), "an Instagram username"),
-    "tiktok": (re.compile(r"^[a-z0-9._]{2,24}$"), "a TikTok username"),
-    "rss": (_URL, "the feed's http(s) URL"),
-    "youtube": (_URL, "the channel feed URL (https://www.youtube.com/feeds/videos.xml?channel_id=...)"),
-    "html": (_URL, "the page's http(s) URL"),
-}
-PLATFORMS = tuple(sorted(_HANDLE_RULES))
+PLATFORMS = tuple(sorted(HANDLE_PLATFORMS))
 STATUSES = ("active", "inactive")
 MAX_CELL = 2000  # characters: longer than any name, unit or feed URL; a bigger cell is a broken file
 
@@ -87,10 +73,8 @@ class RegistryRow:
 
 
 def normalise_handle(platform: str, handle: str) -> str:
-    handle = handle.strip()
-    if platform in {"rss", "youtube", "html"}:
-        return handle
-    return handle.removeprefix("@").lower()
+    known = HANDLE_PLATFORMS.get(platform)
+    return known.handle.normalise(handle) if known else handle.strip().removeprefix("@").lower()
 
 
 def validate_row(line: int, raw: dict[str, str]) -> RegistryRow | list[RowProblem]:
@@ -119,15 +103,15 @@ def validate_row(line: int, raw: dict[str, str]) -> RegistryRow | list[RowProble
     if platform or handle:
         if not platform:
             problems.append(RowProblem("platform", "", "is required when a handle is given"))
-        elif platform not in _HANDLE_RULES:
+        elif platform not in HANDLE_PLATFORMS:
             problems.append(RowProblem("platform", cell["platform"], f"unknown; use one of {', '.join(PLATFORMS)}"))
         elif not handle:
             problems.append(RowProblem("handle", "", f"is required when platform is given ({platform})"))
         else:
-            pattern, expected = _HANDLE_RULES[platform]
-            if not pattern.match(handle):
+            rule = HANDLE_PLATFORMS[platform].handle
+            if not rule.accepts(handle):
                 problems.append(
-                    RowProblem("handle", cell["handle"], f"is not valid for {platform}: expected {expected}")
+                    RowProblem("handle", cell["handle"], f"is not valid for {platform}: expected {rule.expected}")
                 )
     if problems:
         return problems

@@ -16,7 +16,7 @@ import yaml
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from classifiers.registry import load_registry
+from classifiers.elections import load_registry
 from monitor.auth import create_user, get_user_by_email
 from monitor.config import ScraperSettings, Settings
 from monitor.db import session_scope

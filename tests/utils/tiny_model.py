@@ -7,7 +7,7 @@ from pathlib import Path
 
 from transformers import BertConfig, BertModel
 
-from classifiers.tokenizer_e5 import build_tokenizer
+from classifiers.base.tokenizer_e5 import build_tokenizer
 
 WORDS = ["coblos", "pilih", "jangan", "nomor", "netral", "ASN", "kampanye", "CALON", "NOMOR", "query", "pilkada"]
 

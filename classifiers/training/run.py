@@ -15,16 +15,16 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 
 from classifiers.corpus.load import CorpusRow, TrainingData
+from classifiers.elections import RegistrySpec
 from classifiers.inference import Classifier
 from classifiers.labels import decide, side_scores
 from classifiers.lexical import fit_lexical, load_lexical, save_lexical
 from classifiers.matcher import mark, target_of
 from classifiers.metrics import classification_report, fit_temperature
 from classifiers.model import LABELS, StanceConfig, StanceModel, load_base, load_version, save_version
-from classifiers.registry import RegistrySpec
 from classifiers.smoothing import activation_ranges, save_ranges
 from classifiers.targets import TargetRanker, fit_ranker, save_ranker
-from classifiers.train import Progress, TrainOptions, fit
+from classifiers.training.fit import Progress, TrainOptions, fit
 from classifiers.versions import PROMOTION_METRIC, VersionInfo, new_version_dir, promote_if_not_worse
 from classifiers.windows import cue_spans, text_windows, training_windows
 
