@@ -27,8 +27,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from classifiers.inference import PostInput, load_classifier
+    from classifiers.labels import LABELS
     from classifiers.matcher import mark
-    from classifiers.model import LABELS
 
     version = model_dir(args.model)
     registry, rows = evaluation_posts(args.posts_from)

@@ -71,7 +71,8 @@ def ort_path(file: Path, tokenizer: object, max_length: int, batch: int, threads
     import onnxruntime as ort
 
     from classifiers.forward import length_batches
-    from classifiers.model import LABELS, PREFIX
+    from classifiers.labels import LABELS
+    from classifiers.model import PREFIX
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads

@@ -25,10 +25,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from classifiers.corpus.load import TrainingData, bundled_data
+from classifiers.labels import LABELS
 from classifiers.lexical import fit_lexical, lexical_probabilities
 from classifiers.matcher import mark
 from classifiers.metrics import classification_report, flag_auc
-from classifiers.model import LABELS, StanceConfig, load_base
+from classifiers.model import StanceConfig, load_base
 from classifiers.training.fit import TrainOptions, fit
 from classifiers.training.run import choose_threshold, reader, training_pieces
 

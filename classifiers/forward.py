@@ -22,14 +22,16 @@ def dynamic_int8(model: StanceModel, spec: set[str] | dict[str, object], *, inpl
     each name's own)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch.ao.quantization is deprecated but still the simplest CPU path
-        return torch.ao.quantization.quantize_dynamic(model, spec, dtype=torch.qint8, inplace=inplace)
+        quantised: StanceModel = torch.ao.quantization.quantize_dynamic(model, spec, dtype=torch.qint8, inplace=inplace)
+        return quantised
 
 
 def encode(tokenizer: PreTrainedTokenizerBase, texts: list[str], max_length: int) -> dict[str, torch.Tensor]:
     """Tokenise with e5's prefix and pad to the longest text in this batch only."""
-    return tokenizer(
+    encoded: dict[str, torch.Tensor] = tokenizer(
         [PREFIX + t for t in texts], padding=True, truncation=True, max_length=max_length, return_tensors="pt"
     )
+    return encoded
 
 
 def length_batches(lengths: list[int], batch_size: int, rng: random.Random | None = None) -> list[list[int]]:

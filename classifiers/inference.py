@@ -23,11 +23,11 @@ from torch.ao.quantization import per_channel_dynamic_qconfig
 
 from classifiers.elections import RegistrySpec
 from classifiers.forward import dynamic_int8, logits_for
-from classifiers.labels import decide, side_scores
+from classifiers.labels import LABELS, decide, side_scores
 from classifiers.lexical import lexical_probabilities, load_lexical, mix
 from classifiers.matcher import Marked, mark
 from classifiers.metrics import softmax
-from classifiers.model import LABELS, StanceConfig, StanceModel, load_version
+from classifiers.model import StanceConfig, StanceModel, load_version
 from classifiers.skb import cues, suggest_category
 from classifiers.smoothing import (
     ALPHA,
@@ -135,7 +135,7 @@ class Classifier:
         return probs
 
     def _probabilities(self, model: StanceModel, marked_texts: list[str]) -> np.ndarray:
-        logits = logits_for(model, self.tokenizer, marked_texts, self.config.max_length, self.batch_size,  # type: ignore[arg-type]
+        logits = logits_for(model, self.tokenizer, marked_texts, self.config.max_length, self.batch_size,  # type: ignore[arg-type, unused-ignore]
                             self.workers)  # fmt: skip
         probs = softmax(logits, self.config.temperature)
         return mix(probs, lexical_probabilities(self.lexical, marked_texts)) if self.lexical is not None else probs
@@ -146,7 +146,8 @@ class Classifier:
         flag = side_scores(probs)
         near_threshold = np.abs(flag - self.config.threshold) < UNSURE_MARGIN
         sides_close = (flag >= self.config.threshold) & (np.abs(probs[:, 1] - probs[:, 2]) < UNSURE_MARGIN)
-        return near_threshold | sides_close
+        unsure: np.ndarray = near_threshold | sides_close
+        return unsure
 
     def decide(self, probs: np.ndarray) -> list[str]:
         """Netral unless P(side) reaches the operating threshold; then the likelier side."""
@@ -253,7 +254,8 @@ def _taken(chosen: list[tuple[int, int, float]], index: int) -> bool:
 
 def _log_odds(p: float | np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
+    log_odds: np.ndarray = np.log(p / (1 - p))
+    return log_odds
 
 
 def load_classifier(model_dir: Path | str, *, optimised: bool = True, threads: int = 0, batch_size: int = 32,
@@ -281,7 +283,7 @@ def _calibrate_older_version(model: StanceModel, tokenizer: object, config: Stan
     """Activation ranges for a version trained before training stored them, or stored them measured the older
     way: measured on the bundled corpus's training split (~20 s on 2 cores), and kept in the version directory
     when it is writable."""
-    ranges = activation_ranges(model, tokenizer, bundled_training_texts(), config.max_length)  # type: ignore[arg-type]
+    ranges = activation_ranges(model, tokenizer, bundled_training_texts(), config.max_length)  # type: ignore[arg-type, unused-ignore]
     with contextlib.suppress(OSError):
         save_ranges(ranges, directory)
     return ranges

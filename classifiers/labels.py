@@ -20,7 +20,8 @@ SIDES = LABELS[1:]  # the labels that take a side: a possible violation
 
 def side_scores(probabilities: np.ndarray) -> np.ndarray:
     """Per row of (netral, dukungan, serangan) probabilities: P(takes a side) = P(dukungan) + P(serangan)."""
-    return probabilities[:, 1] + probabilities[:, 2]
+    scores: np.ndarray = probabilities[:, 1] + probabilities[:, 2]
+    return scores
 
 
 def decide(probabilities: np.ndarray, threshold: float) -> list[str]:

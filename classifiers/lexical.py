@@ -20,7 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 
-from classifiers.model import LABELS
+from classifiers.labels import LABELS
 
 FILENAME = "lexical.joblib"
 WEIGHT = 0.5  # the lexical model's share of the ensemble's probabilities

@@ -215,7 +215,8 @@ Example = tuple[str, Marked, RegistrySpec, str | None, dict[str, object]]  # tex
 
 def fit_ranker(examples: Sequence[Example], seed: int = 13) -> TargetRanker:
     """Logistic regression on (post, entity) pairs: is this entity the post's gold target?"""
-    xs, ys = [], []
+    xs: list[np.ndarray] = []
+    ys: list[float] = []
     for text, marked, registry, region, gold in examples:
         entities, x = candidate_features(text, marked, registry, region)
         if not any(e.target == gold for e in entities):

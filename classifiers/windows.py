@@ -59,7 +59,7 @@ def text_windows(tokenizer: OffsetTokenizer, texts: list[str], max_length: int) 
     if long:
         encoded = tokenizer([texts[i] for i in long], add_special_tokens=False, return_offsets_mapping=True)
         for i, offsets in zip(long, encoded["offset_mapping"], strict=True):
-            out[i] = window_spans([tuple(o) for o in offsets], len(texts[i]), budget)  # type: ignore[misc]
+            out[i] = window_spans([tuple(o) for o in offsets], len(texts[i]), budget)  # type: ignore[misc, attr-defined, unused-ignore]
     return out
 
 

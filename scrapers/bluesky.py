@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from scrapers._json import decode, item_payload, mapped
-from scrapers.base import AccountRef, FetchResult, ScrapedPost, parse_time
+from scrapers.base import AccountRef, FetchResult, PostKind, ScrapedPost, parse_time
 from scrapers.capture import CaptureRef, capture_of, json_pointer
 from scrapers.errors import BadPayload, NotFound, ScrapeError, Suspended
 from scrapers.http import PoliteClient
@@ -61,6 +61,7 @@ def to_post(
     reason = item.get("reason") or {}
     quoted_uri, quoted_text = _quoted(post)
     author = post["author"]
+    kind: PostKind
     if reason.get("$type") == _REPOST:
         by = reason["by"]
         post_id = reason.get("uri") or f"{post['uri']}#repost:{by['did']}"
@@ -121,8 +122,9 @@ class BlueskyScraper:
         )
         fill(result, head, older, gaps)
         times = [p.posted_at for p in head.posts if p.posted_at]
+        known_at = parse_time(known) if known else None
         if times:
-            result.cursor["newest_at"] = max([*times, *([parse_time(known)] if known else [])]).isoformat()
+            result.cursor["newest_at"] = max([*times, *([known_at] if known_at else [])]).isoformat()
         return result
 
     async def _walk(

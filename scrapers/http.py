@@ -11,7 +11,7 @@ import random
 from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -171,7 +171,7 @@ class PoliteClient:
             return await self.client.get(url, params=params, headers=headers)
         request = self.client.build_request("GET", url, params=params, headers=headers)
         response = await self.client.send(request, stream=True)
-        tee = _Tee(response.stream)
+        tee = _Tee(cast(httpx.AsyncByteStream, response.stream))  # an AsyncClient's response streams async
         response.stream = tee
         try:
             await response.aread()  # as send() without stream=True would: decoded into response.content
@@ -241,12 +241,12 @@ class PoliteClient:
         except CaptureFailed:
             raise  # not the site's answer: ours, and no reason to think the site forbids anything
         except ScrapeError:
-            parser.disallow_all = True  # RFC 9309: an unreachable robots.txt means "do not crawl"
+            parser.disallow_all = True  # type: ignore[attr-defined]  # set by its __init__; typeshed omits it. RFC 9309: an unreachable robots.txt means "do not crawl"
             return parser
         if response.status_code in (401, 403):
-            parser.disallow_all = True
+            parser.disallow_all = True  # type: ignore[attr-defined]
         elif response.status_code >= 400:
-            parser.allow_all = True  # no robots.txt: everything allowed
+            parser.allow_all = True  # type: ignore[attr-defined]  # no robots.txt: everything allowed
         else:
             parser.parse(response.text.splitlines())
         return parser

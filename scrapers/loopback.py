@@ -99,7 +99,7 @@ class _Server(ThreadingHTTPServer):
     @property
     def base(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def route(self, raw_path: str, authorization: str) -> render.Response:
         world, parts = self.world, urlsplit(raw_path)

@@ -8,7 +8,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 
 from scrapers._json import decode, item_payload, mapped
-from scrapers.base import AccountRef, FetchResult, ScrapedPost, parse_time
+from scrapers.base import AccountRef, FetchResult, PostKind, ScrapedPost, parse_time
 from scrapers.capture import CaptureRef, capture_of, json_pointer
 from scrapers.errors import BadPayload, NotFound, Private, ScrapeError, Suspended
 from scrapers.http import PoliteClient
@@ -73,6 +73,7 @@ def to_post(
     shown = reblog or status
     quote = status.get("quote") or {}
     quoted = quote.get("quoted_status") if isinstance(quote, dict) else None
+    kind: PostKind
     if reblog:
         kind, original = "repost", str(reblog["id"])
     elif quoted:

@@ -209,7 +209,10 @@ def _atom_author(node: Any) -> str:
 
 def _utc(fields: tuple[int, ...], zone: str) -> time.struct_time:
     offset = 0 if zone in ("GMT", "UT", "Z") else int(zone[1:3]) * 60 + int(zone[-2:])
-    moment = datetime(*fields, tzinfo=UTC) - timedelta(minutes=offset if zone[0] == "+" else -offset)
+    year, month, day, hour, minute, second = fields
+    moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC) - timedelta(
+        minutes=offset if zone[0] == "+" else -offset
+    )
     return moment.timetuple()
 
 

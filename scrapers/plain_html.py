@@ -18,7 +18,7 @@ import re
 from bs4.builder import HTMLTreeBuilder
 from lxml import etree
 
-_VOID = frozenset(HTMLTreeBuilder.DEFAULT_EMPTY_ELEMENT_TAGS)
+_VOID = frozenset(HTMLTreeBuilder.DEFAULT_EMPTY_ELEMENT_TAGS or ())
 _LIST_ATTRS = {tag: frozenset(names) for tag, names in HTMLTreeBuilder.DEFAULT_CDATA_LIST_ATTRIBUTES.items()}
 _ANY_LIST_ATTRS = _LIST_ATTRS["*"]
 _SPECIAL = (

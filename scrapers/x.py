@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from scrapers._json import decode, item_payload, mapped
-from scrapers.base import AccountRef, FetchResult, ScrapedPost, parse_time
+from scrapers.base import AccountRef, FetchResult, PostKind, ScrapedPost, parse_time
 from scrapers.capture import CaptureRef, capture_of, json_pointer
 from scrapers.errors import BadPayload, NotConfigured, NotFound, Private, ScrapeError, Suspended
 from scrapers.http import PoliteClient
@@ -50,6 +50,7 @@ def to_post(
     refs = {ref["type"]: str(ref["id"]) for ref in tweet.get("referenced_tweets") or []}
     text = str(tweet["text"])
     quoted_text = None
+    kind: PostKind
     if "retweeted" in refs:
         kind, original = "repost", refs["retweeted"]
         text = str(included.get(original, {}).get("text", text))  # the RT text is truncated

@@ -17,7 +17,8 @@ from transformers import AutoTokenizer
 from classifiers.corpus.load import DEFAULT_CORPUS, DEFAULT_ELECTIONS, generated_data, load_corpus
 from classifiers.elections import load_registry
 from classifiers.inference import PostInput, load_classifier
-from classifiers.model import LABELS, ModelError
+from classifiers.labels import LABELS
+from classifiers.model import ModelError
 from classifiers.smoothing import (
     RANGES_FILE,
     VOCABULARY_SEQUENCES,

@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from classifiers.elections import RegistryError, RegistrySpec, load_registry
-from classifiers.model import LABELS
+from classifiers.labels import LABELS
 
 V4_DIR = Path(__file__).resolve().parent.parent / "data" / "v4"
 SPLITS = ("train", "dev", "test")

@@ -130,6 +130,7 @@ def _one(registry: RegistrySpec, label: str, kind: str, template: str, rng: rand
     if kind == "caleg_support" and candidate:
         party = next(p for p in registry.parties if p.abbr in candidate.parties)
     text = noisy(fill(template, label, registry, election, candidate, party), rng)
+    target: dict[str, str | int] | None
     if kind in NO_TARGET or label == "netral":
         target = None
     elif kind.startswith("party_"):

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from classifiers.elections import RegistrySpec, load_registry
-from classifiers.model import LABELS
+from classifiers.labels import LABELS
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus.jsonl"
 DEFAULT_ELECTIONS = Path(__file__).resolve().parent.parent / "data" / "elections.yaml"

@@ -113,7 +113,7 @@ def noisy(text: str, rng: random.Random) -> str:
     """Phone typing: slang, lower case, stretched letters, a handle or 'RT' in front."""
     for pattern, options in SLANG:
         if rng.random() < 0.6:
-            text = re.sub(pattern, lambda _m, o=options: rng.choice(o), text, flags=re.I)
+            text = re.sub(pattern, lambda _m, o=options: rng.choice(o), text, flags=re.I)  # type: ignore[misc]
     if rng.random() < 0.3:
         text = text.lower()
     if rng.random() < 0.1:

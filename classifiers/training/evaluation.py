@@ -16,10 +16,10 @@ from classifiers.corpus.load import CorpusRow, TrainingData
 from classifiers.elections import RegistrySpec
 from classifiers.inference import Classifier, PostInput
 from classifiers.jsonl import read_jsonl
+from classifiers.labels import LABELS
 from classifiers.lexical import fit_lexical, lexical_probabilities
 from classifiers.matcher import mark
 from classifiers.metrics import classification_report
-from classifiers.model import LABELS
 from classifiers.training.run import by_author, target_report
 from classifiers.windows import cue_spans, overlaps
 

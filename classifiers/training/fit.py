@@ -11,7 +11,8 @@ import torch
 from transformers import PreTrainedTokenizerBase
 
 from classifiers.forward import dynamic_int8, encode, length_batches
-from classifiers.model import LABELS, StanceModel
+from classifiers.labels import LABELS
+from classifiers.model import StanceModel
 
 Progress = Callable[[int, int], None]  # (steps done, total steps)
 

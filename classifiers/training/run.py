@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 from sklearn.pipeline import Pipeline
@@ -17,11 +18,11 @@ from sklearn.pipeline import Pipeline
 from classifiers.corpus.load import CorpusRow, TrainingData
 from classifiers.elections import RegistrySpec
 from classifiers.inference import Classifier
-from classifiers.labels import decide, side_scores
+from classifiers.labels import LABELS, decide, side_scores
 from classifiers.lexical import fit_lexical, load_lexical, save_lexical
 from classifiers.matcher import mark, target_of
 from classifiers.metrics import classification_report, fit_temperature
-from classifiers.model import LABELS, StanceConfig, StanceModel, load_base, load_version, save_version
+from classifiers.model import StanceConfig, StanceModel, load_base, load_version, save_version
 from classifiers.smoothing import activation_ranges, save_ranges
 from classifiers.targets import TargetRanker, fit_ranker, save_ranker
 from classifiers.training.fit import Progress, TrainOptions, fit
@@ -130,8 +131,8 @@ def by_author(rows: list[CorpusRow], pred: list[str]) -> dict[str, dict[str, flo
     for author in sorted({r.author for r in rows if r.author}):
         index = [i for i, r in enumerate(rows) if r.author == author]
         m = classification_report([rows[i].label for i in index], [pred[i] for i in index])
-        out[author] = {"n": len(index), "macro_f1": m["macro_f1"], "flag_precision": m["flag_precision"],
-                       "flag_recall": m["flag_recall"]}  # fmt: skip
+        scores = {key: cast(float, m[key]) for key in ("macro_f1", "flag_precision", "flag_recall")}
+        out[author] = {"n": len(index), **scores}
     return out
 
 
