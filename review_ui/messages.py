@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from monitor.accounts import ERRORS_ID as ACCOUNT_ERRORS_ID
+from review_ui import messages_audit as audit
+from review_ui import messages_dates as dates
 from review_ui import messages_reading as reading
 from review_ui.messages_export import EXPORT_EN, EXPORT_ID
 
@@ -257,6 +259,8 @@ ID: dict[str, str] = {
     "arsip telah diubah. Laporkan ke admin.",
     **EXPORT_ID,
     **reading.ID,
+    **audit.ID,
+    **dates.ID,
 }
 
 EN: dict[str, str] = {
@@ -506,10 +510,15 @@ EN: dict[str, str] = {
     "the archive was altered. Tell an admin.",
     **EXPORT_EN,
     **reading.EN,
+    **audit.EN,
+    **dates.EN,
 }
 
 ERRORS_ID: dict[str, str] = {
     "a reason is required": "Alasan wajib diisi.",
+    "posts joined this case since the page was opened; reload it and look at them first": (
+        "Ada unggahan baru yang masuk ke kasus ini sejak halaman dibuka. Muat ulang halaman dan periksa unggahan itu dulu."
+    ),
     "a second, different reviewer must confirm this case": "Kasus ini harus dikonfirmasi oleh peninjau kedua yang berbeda.",
     "the ASN's answer is required": "Jawaban ASN wajib diisi.",
     "assign to an active admin or supervisor": "Tugaskan ke admin atau pengawas yang aktif.",
