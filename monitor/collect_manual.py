@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+import io
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
@@ -16,7 +17,7 @@ from monitor.collect import scrape_config
 from monitor.collect_store import AccountOutcome, store_result
 from monitor.config import Settings
 from monitor.db import session_scope
-from monitor.models import Account, Asn
+from monitor.models import Account, Asn, utcnow
 from monitor.warc import WarcRecorder, warc_root
 from scrapers import zeeschuimer
 from scrapers.base import BadPayload, FetchResult, ScrapedPost, ScrapeError, parse_time
@@ -29,6 +30,10 @@ MAX_TEXT = 20_000
 
 class ReportError(Exception):
     """A manual report that cannot be taken: unknown NIP, bad URL, page not reachable."""
+
+
+class ImportFailed(Exception):
+    """An import that stored nothing: its file could not be archived as evidence."""
 
 
 def page_text(html: str) -> tuple[str, str | None]:
@@ -125,8 +130,12 @@ class ImportReport:
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
 
 
-def import_zeeschuimer(engine: Engine, path: Path) -> ImportReport:
-    """Store items whose author is a registered account on instagram, tiktok or x; reject bad lines."""
+def import_zeeschuimer(engine: Engine, path: Path, warc_dir: Path) -> ImportReport:
+    """Store items whose author is a registered account on instagram, tiktok or x; reject bad lines.
+
+    The file is the evidence: it is archived byte for byte as one WARC `resource` record under `warc_dir`
+    before anything is stored, and each post points at that record and its line (`line:N`). When the
+    archive cannot be written nothing is stored (ImportFailed)."""
     report = ImportReport()
     by_account: dict[int, list[ScrapedPost]] = {}
     with Session(engine) as session:
@@ -137,26 +146,33 @@ def import_zeeschuimer(engine: Engine, path: Path) -> ImportReport:
                 select(Account).where(col(Account.platform).in_(("instagram", "tiktok", "x")), collectable())
             )
         }
-    with path.open("rb") as handle:  # decoded line by line: one line that is not UTF-8 is that line's error
-        for number, data in enumerate(handle, start=1):
-            if not data.strip():
+    data = path.read_bytes()
+    try:
+        with WarcRecorder(warc_dir, purpose="Zeeschuimer import") as recorder:
+            capture = recorder.record_file(path.name, data, "application/x-ndjson", utcnow())
+            recorder.sync()
+    except OSError as exc:
+        raise ImportFailed(f"could not archive {path.name}: {exc}; nothing stored") from exc
+    # decoded line by line: one line that is not UTF-8 is that line's error
+    for number, raw in enumerate(io.BytesIO(data), start=1):
+        if not raw.strip():
+            continue
+        report.lines += 1
+        try:
+            line = zeeschuimer.decode_line(raw)
+            item = zeeschuimer.parse_line(line)
+            if zeeschuimer.platform_of(item) is None:
+                report.unsupported += 1
                 continue
-            report.lines += 1
-            try:
-                line = zeeschuimer.decode_line(data)
-                item = zeeschuimer.parse_line(line)
-                if zeeschuimer.platform_of(item) is None:
-                    report.unsupported += 1
-                    continue
-                post = zeeschuimer.to_post(item, raw=line.rstrip("\r\n"))
-            except BadPayload as exc:
-                report.rejected.append((number, str(exc)))
-                continue
-            account_id = accounts.get((post.platform, post.author_handle))
-            if account_id is None:
-                report.unregistered += 1
-                continue
-            by_account.setdefault(account_id, []).append(post)  # type: ignore[arg-type]
+            post = zeeschuimer.to_post(item, raw=line.rstrip("\r\n"))
+        except BadPayload as exc:
+            report.rejected.append((number, str(exc)))
+            continue
+        account_id = accounts.get((post.platform, post.author_handle))
+        if account_id is None:
+            report.unregistered += 1
+            continue
+        by_account.setdefault(account_id, []).append(replace(post, capture=capture, locator=f"line:{number}"))  # type: ignore[arg-type]
     for account_id, posts in by_account.items():
         handle_ids = {p.author_id for p in posts}
         result = FetchResult(posts=posts, platform_user_id=next(iter(handle_ids)) if len(handle_ids) == 1 else None)

@@ -29,7 +29,7 @@ from warcio.recordloader import ArcWarcRecord
 
 from monitor.cases import Viewer
 from monitor.collect import collect_pass
-from monitor.collect_manual import report_url
+from monitor.collect_manual import ImportFailed, import_zeeschuimer, report_url
 from monitor.db import session_scope
 from monitor.evidence import build_evidence_pack
 from monitor.models import Account, Post, PostVersion, Role, utcnow
@@ -248,6 +248,41 @@ def test_a_manual_report_points_at_the_page_as_received(
         post = session.exec(select(Post).where(Post.platform == "manual")).one()
     _, body = record_at(warc_root(tmp_path) / (post.warc_file or ""), post.warc_offset or 0)
     assert body == httpx.get(url).content and hashlib.sha256(body).hexdigest() == post.body_sha256
+
+
+def test_a_zeeschuimer_import_points_at_the_file_as_received(sqlite_engine: Engine, tmp_path: Path) -> None:
+    """An import has no HTTP response: the export file itself is archived, byte for byte, as one WARC
+    `resource` record, and each imported post points at it and at its line (`line:N`)."""
+    export = Path(__file__).parent / "fixtures" / "platforms" / "zeeschuimer" / "export.ndjson"
+    with session_scope(sqlite_engine) as session:
+        asn = make_asn(session)
+        for platform, handle in (("instagram", "budi.asn"), ("tiktok", "siti_asn")):
+            session.add(Account(asn_id=asn.id, platform=platform, handle=handle))  # type: ignore[arg-type]
+    report = import_zeeschuimer(sqlite_engine, export, warc_root(tmp_path))
+    assert report.stored_new == 2
+    lines = export.read_bytes().splitlines()
+    with Session(sqlite_engine) as session:
+        posts = list(session.exec(select(Post)))
+    assert len(posts) == 2
+    for post in posts:
+        assert post.warc_file and post.warc_offset is not None and post.warc_locator
+        record, body = record_at(warc_root(tmp_path) / post.warc_file, post.warc_offset)
+        assert record.rec_type == "resource" and body == export.read_bytes()  # the file as received
+        assert hashlib.sha256(body).hexdigest() == post.body_sha256
+        kind, _, number = post.warc_locator.partition(":")
+        assert kind == "line" and post.platform_post_id in lines[int(number) - 1].decode()
+    assert subprocess.run([WARCIO, "check", str(warc_root(tmp_path) / posts[0].warc_file)]).returncode == 0
+
+
+def test_an_import_whose_file_cannot_be_archived_stores_nothing(sqlite_engine: Engine, tmp_path: Path) -> None:
+    export = Path(__file__).parent / "fixtures" / "platforms" / "zeeschuimer" / "export.ndjson"
+    with session_scope(sqlite_engine) as session:
+        session.add(Account(asn_id=make_asn(session).id, platform="instagram", handle="budi.asn"))  # type: ignore[arg-type]
+    warc_root(tmp_path).write_text("not a directory")
+    with pytest.raises(ImportFailed, match=r"could not archive export\.ndjson"):
+        import_zeeschuimer(sqlite_engine, export, warc_root(tmp_path))
+    with Session(sqlite_engine) as session:
+        assert session.exec(select(Post)).all() == []
 
 
 def _pack(engine: Engine, case_id: int, root: Path) -> zipfile.ZipFile:
