@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -133,11 +134,12 @@ class ImportReport:
 def import_zeeschuimer(engine: Engine, path: Path, warc_dir: Path) -> ImportReport:
     """Store items whose author is a registered account on instagram, tiktok or x; reject bad lines.
 
-    The file is the evidence: it is archived byte for byte as one WARC `resource` record under `warc_dir`
-    before anything is stored, and each post points at that record and its line (`line:N`). When the
+    Each stored item's line is its evidence: archived byte for byte as a WARC `resource` record under
+    `warc_dir` before anything is stored, naming the file and the line it came from (and the file's
+    SHA-256, so the export itself can be matched later). Lines of people who are not registered are not
+    archived: an export holds whatever the browser saw, and Netra keeps only what it monitors. When the
     archive cannot be written nothing is stored (ImportFailed)."""
     report = ImportReport()
-    by_account: dict[int, list[ScrapedPost]] = {}
     with Session(engine) as session:
         accounts = {
             (a.platform, a.handle.lower()): a.id
@@ -147,12 +149,7 @@ def import_zeeschuimer(engine: Engine, path: Path, warc_dir: Path) -> ImportRepo
             )
         }
     data = path.read_bytes()
-    try:
-        with WarcRecorder(warc_dir, purpose="Zeeschuimer import") as recorder:
-            capture = recorder.record_file(path.name, data, "application/x-ndjson", utcnow())
-            recorder.sync()
-    except OSError as exc:
-        raise ImportFailed(f"could not archive {path.name}: {exc}; nothing stored") from exc
+    kept: list[tuple[int, bytes, int, ScrapedPost]] = []  # line number, line as received, account, post
     # decoded line by line: one line that is not UTF-8 is that line's error
     for number, raw in enumerate(io.BytesIO(data), start=1):
         if not raw.strip():
@@ -172,7 +169,17 @@ def import_zeeschuimer(engine: Engine, path: Path, warc_dir: Path) -> ImportRepo
         if account_id is None:
             report.unregistered += 1
             continue
-        by_account.setdefault(account_id, []).append(replace(post, capture=capture, locator=f"line:{number}"))  # type: ignore[arg-type]
+        kept.append((number, raw, account_id, post))
+    by_account: dict[int, list[ScrapedPost]] = {}
+    source = {"name": path.name, "sha256": hashlib.sha256(data).hexdigest()}
+    try:
+        with WarcRecorder(warc_dir, purpose="Zeeschuimer import") as recorder:
+            for number, raw, account_id, post in kept:
+                capture = recorder.record_file(raw, "application/json", utcnow(), source | {"line": str(number)})
+                by_account.setdefault(account_id, []).append(replace(post, capture=capture))
+            recorder.sync()
+    except OSError as exc:
+        raise ImportFailed(f"could not archive {path.name}: {exc}; nothing stored") from exc
     for account_id, posts in by_account.items():
         handle_ids = {p.author_id for p in posts}
         result = FetchResult(posts=posts, platform_user_id=next(iter(handle_ids)) if len(handle_ids) == 1 else None)

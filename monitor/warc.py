@@ -162,13 +162,13 @@ class WarcRecorder:
         member, record_id = response_member(exchange)  # built outside the lock: the CPU part
         return self._append(member, record_id, exchange.decoded_sha256)
 
-    def record_file(self, name: str, body: bytes, content_type: str, received_at: datetime) -> CaptureRef:
-        """Archive a file handed in (an export imported by hand) as a `resource` record. Its URI names the
-        content (`urn:sha256:`), since a file has no address; `Netra-Source-Name` keeps its file name."""
+    def record_file(self, body: bytes, content_type: str, received_at: datetime, source: dict[str, str]) -> CaptureRef:
+        """Archive bytes handed in rather than fetched (a line of an export imported by hand) as a `resource`
+        record. Its URI names the content (`urn:sha256:`), as such bytes have no address; `source` says
+        where they came from, as `Netra-Source-<Key>` headers (file name, line, the file's SHA-256)."""
         digest = hashlib.sha256(body).hexdigest()
-        member, record_id = resource_member(
-            f"urn:sha256:{digest}", body, received_at, content_type, {"Netra-Source-Name": name}
-        )
+        fields = {f"Netra-Source-{key.capitalize()}": value for key, value in source.items()}
+        member, record_id = resource_member(f"urn:sha256:{digest}", body, received_at, content_type, fields)
         return self._append(member, record_id, digest)
 
     def _append(self, member: bytes, record_id: str, body_sha256: str) -> CaptureRef:

@@ -250,27 +250,33 @@ def test_a_manual_report_points_at_the_page_as_received(
     assert body == httpx.get(url).content and hashlib.sha256(body).hexdigest() == post.body_sha256
 
 
-def test_a_zeeschuimer_import_points_at_the_file_as_received(sqlite_engine: Engine, tmp_path: Path) -> None:
-    """An import has no HTTP response: the export file itself is archived, byte for byte, as one WARC
-    `resource` record, and each imported post points at it and at its line (`line:N`)."""
+def test_a_zeeschuimer_import_points_at_each_line_as_received(sqlite_engine: Engine, tmp_path: Path) -> None:
+    """An import has no HTTP response: each stored item's line of the export is archived byte for byte as a
+    WARC `resource` record naming the file, the line and the file's SHA-256; lines of people who are not
+    registered are not archived."""
     export = Path(__file__).parent / "fixtures" / "platforms" / "zeeschuimer" / "export.ndjson"
     with session_scope(sqlite_engine) as session:
         asn = make_asn(session)
         for platform, handle in (("instagram", "budi.asn"), ("tiktok", "siti_asn")):
             session.add(Account(asn_id=asn.id, platform=platform, handle=handle))  # type: ignore[arg-type]
     report = import_zeeschuimer(sqlite_engine, export, warc_root(tmp_path))
-    assert report.stored_new == 2
-    lines = export.read_bytes().splitlines()
+    assert report.stored_new == 2 and report.lines > 2
+    lines = export.read_bytes().splitlines(keepends=True)
     with Session(sqlite_engine) as session:
         posts = list(session.exec(select(Post)))
     assert len(posts) == 2
     for post in posts:
-        assert post.warc_file and post.warc_offset is not None and post.warc_locator
+        assert post.warc_file and post.warc_offset is not None and post.warc_locator is None  # the whole line
         record, body = record_at(warc_root(tmp_path) / post.warc_file, post.warc_offset)
-        assert record.rec_type == "resource" and body == export.read_bytes()  # the file as received
-        assert hashlib.sha256(body).hexdigest() == post.body_sha256
-        kind, _, number = post.warc_locator.partition(":")
-        assert kind == "line" and post.platform_post_id in lines[int(number) - 1].decode()
+        headers = record.rec_headers
+        line = int(headers.get_header("Netra-Source-Line"))
+        assert record.rec_type == "resource" and body == lines[line - 1]  # the line as received
+        assert post.platform_post_id in body.decode() and hashlib.sha256(body).hexdigest() == post.body_sha256
+        assert headers.get_header("Netra-Source-Name") == "export.ndjson"
+        assert headers.get_header("Netra-Source-Sha256") == hashlib.sha256(export.read_bytes()).hexdigest()
+    files = {p.warc_file for p in posts}
+    with (warc_root(tmp_path) / files.pop()).open("rb") as handle:  # only the two stored lines are archived
+        assert [r.rec_type for r in ArchiveIterator(handle)] == ["warcinfo", "resource", "resource"]
     assert subprocess.run([WARCIO, "check", str(warc_root(tmp_path) / posts[0].warc_file)]).returncode == 0
 
 
