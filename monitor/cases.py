@@ -116,6 +116,7 @@ class QueueRow(NamedTuple):  # not a frozen dataclass: 51 are built per page, a 
     excerpt: str
     candidate_number: int | None
     election_id: str | None
+    in_asn_region: bool | None  # the election is held where the ASN serves (None: no election resolved)
 
     @property
     def overdue(self) -> bool:
@@ -224,6 +225,7 @@ def _queue_statement(names: frozenset[str], sort: str, after: bool, limit: int) 
             func.substr(Post.text, 1, 240),
             Case.candidate_number,
             Case.election_id,
+            Case.in_asn_region,
         )
         .join(Asn, col(Asn.id) == Case.asn_id)
         .join(Agency, col(Agency.id) == Case.agency_id)

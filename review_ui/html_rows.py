@@ -47,6 +47,7 @@ def queue_rows(rows: Iterable[QueueRow], lang: str, can_act: bool, names: Regist
         col: _text(lang, "col_" + col) for col in ("case", "asn", "post", "label", "score", "deadline", "status")
     }
     purged = translate(lang, "text_purged")
+    elsewhere = _text(lang, "region_other")
     out: list[str] = []
     now = utcnow()  # one clock reading for the page
     for r in rows:
@@ -63,6 +64,9 @@ def queue_rows(rows: Iterable[QueueRow], lang: str, can_act: bool, names: Regist
             if r.election_id
             else ""
         )
+        if r.in_asn_region is False:  # priority only: still a case, said so the reviewer can sort it out
+            candidate += f'<div class="small elsewhere">{elsewhere}</div>'
+
         active = r.status in _ACTIVE
         overdue = late and active  # = `late and r.overdue`, on the same clock reading
         out.append(

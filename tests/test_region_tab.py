@@ -76,11 +76,12 @@ def test_the_page_offers_region_tabs_and_the_api_refuses_an_unknown_region(sqlit
     assert "Di luar wilayah ASN" in tabs["other"].text
     assert "setiap pemilu" in page.select_one("#region-note").text  # elsewhere is still a violation
     assert len(page.select("tr.row")) == 1
+    assert page.select_one("tr.row .elsewhere").text == "Di luar wilayah ASN"  # the row says so too
     api = client.get("/api/cases", params={"region": "own", "status": "all"})
     assert api.status_code == 200
     with Session(sqlite_engine) as s:
         own_case = s.exec(select(Case.id).where(Case.post_id == posts["own"])).one()
-    assert [c["id"] for c in api.json()["items"]] == [own_case]
+    assert [(c["id"], c["in_asn_region"]) for c in api.json()["items"]] == [(own_case, True)]
     assert client.get("/api/cases", params={"region": "mine"}).status_code in (400, 422)
     assert client.get("/cases", params={"region": "mine"}).status_code == 400
     csv = client.get("/cases.csv", params={"region": "unknown", "status": "all"}).text

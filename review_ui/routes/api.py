@@ -46,6 +46,9 @@ class CaseSummary(BaseModel):
     excerpt: str | None
     election_id: str | None
     candidate_number: int | None
+    in_asn_region: bool | None = Field(
+        description="the election is held where the ASN serves (None: no election resolved); priority only"
+    )
 
 
 class CaseList(BaseModel):
