@@ -221,6 +221,7 @@ def test_case_actions_work_by_tap_on_a_phone(browser: Browser, sqlite_engine: En
 
         # A second reviewer agrees, then forwards the case.
         _tap(page, page.locator("header.top form button"))
+        expect(page.locator("input[name=email]")).to_be_visible()  # logged out before the next login starts
         login(page, base, show.emails["sup_a2"])
         page.goto(f"{base}/cases/{first}")
         page.select_option("#form-confirm select[name=category]", "disiplin")
