@@ -5,6 +5,7 @@ from __future__ import annotations
 from monitor.accounts import ERRORS_ID as ACCOUNT_ERRORS_ID
 from review_ui import messages_audit as audit
 from review_ui import messages_dates as dates
+from review_ui import messages_errors as errors
 from review_ui import messages_reading as reading
 from review_ui.messages_export import EXPORT_EN, EXPORT_ID
 
@@ -267,6 +268,7 @@ ID: dict[str, str] = {
     **reading.ID,
     **audit.ID,
     **dates.ID,
+    **errors.ID,
 }
 
 EN: dict[str, str] = {
@@ -524,6 +526,7 @@ EN: dict[str, str] = {
     **reading.EN,
     **audit.EN,
     **dates.EN,
+    **errors.EN,
 }
 
 ERRORS_ID: dict[str, str] = {
@@ -540,5 +543,6 @@ ERRORS_ID: dict[str, str] = {
     "forward to one of: bawaslu, bkn": "Pilih tujuan: Bawaslu atau BKN.",
     "auditors have read-only access": "Auditor hanya memiliki akses baca.",
     **ACCOUNT_ERRORS_ID,
+    **errors.ERRORS_ID,
     **reading.ERRORS_ID,
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, select
@@ -15,8 +17,10 @@ from monitor.elections import import_elections
 from monitor.import_jobs import ImportBusy, job_state, recent_jobs, start_registry_import
 from monitor.models import Agency, ImportJob, User
 from monitor.text_input import decode_text
+from review_ui.audit_text import sentence_text
 from review_ui.deps import admin_only, db
-from review_ui.i18n import translate
+from review_ui.i18n import translate, translate_error
+from review_ui.import_text import entity_text, rejected_row_text
 from review_ui.render import flash, lang_of, page
 from review_ui.security import csrf_protect
 
@@ -53,7 +57,7 @@ def add_user(
         )
     except UserError as exc:
         session.rollback()
-        flash(request, str(exc), "error")
+        flash(request, translate_error(lang_of(request), str(exc)), "error")
         return _users_page(request, v, session, 400)
     session.commit()
     flash(request, translate(lang_of(request), "saved"))
@@ -83,7 +87,7 @@ def change_user(
             reset_password(session, user.email, password, actor=v.email)
     except UserError as exc:
         session.rollback()
-        flash(request, str(exc), "error")
+        flash(request, translate_error(lang_of(request), str(exc)), "error")
         return RedirectResponse("/admin/users", status_code=303)
     session.commit()
     flash(request, translate(lang_of(request), "saved"))
@@ -98,7 +102,10 @@ def import_form(
     runs (the page reloads itself every few seconds), its result or error after."""
     shown = session.get(ImportJob, job) if job is not None else None
     jobs = [(j, job_state(j)) for j in recent_jobs(session)]
+    lang = lang_of(request)
     context: dict[str, object] = {"viewer": v, "result": None, "job": shown, "jobs": jobs}
+    # the importer's English counts and rejected rows in the page's language
+    context |= {"entity_text": partial(entity_text, lang), "rejected_row_text": partial(rejected_row_text, lang)}
     if shown is not None:
         context["state"] = job_state(shown)
     response = page(request, "admin_import.html", context, 404 if job is not None and shown is None else 200)
@@ -150,7 +157,8 @@ async def import_election_yaml(
         return report.summary()
 
     try:
-        result["summary"] = await run_in_threadpool(store, await _read_bytes(file))
+        summary = await run_in_threadpool(store, await _read_bytes(file))
+        result["summary"] = sentence_text(lang_of(request), summary)  # the importer's English, in words
     except (ValueError, RegistryError) as exc:
         await run_in_threadpool(session.rollback)
         result["error"] = str(exc)

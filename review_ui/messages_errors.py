@@ -1,0 +1,141 @@
+"""Page texts for the English sentences the services and the web layer raise (HTTP errors, form and filter
+errors, user administration): exact sentences in ERRORS_ID, sentences with a value in PATTERNS (a pattern
+and the catalogue key its groups fill). Merged into the catalogue (review_ui.messages); review_ui.i18n's
+`translate_error` reads them."""
+
+from __future__ import annotations
+
+import re
+
+ERRORS_ID: dict[str, str] = {
+    "not found": "Halaman atau kasus tidak ditemukan.",
+    "Not Found": "Halaman atau kasus tidak ditemukan.",
+    "Method Not Allowed": "Cara permintaan ini tidak diizinkan untuk alamat ini.",
+    "not allowed for your role": "Halaman ini tidak tersedia untuk peran Anda.",
+    "the full audit log is for admins and auditors": "Log audit lengkap hanya untuk admin dan auditor.",
+    "CSRF token missing or invalid; reload the page and try again": "Token keamanan formulir (CSRF) hilang atau "
+    "kedaluwarsa. Muat ulang halaman, lalu coba lagi.",
+    "no such user or change": "Pengguna atau perubahan itu tidak dikenal.",
+    "you cannot disable your own account": "Anda tidak dapat menonaktifkan akun Anda sendiri.",
+    "a supervisor needs an agency (--agency CODE)": "Pengawas harus terkait dengan satu instansi.",
+    "an admin sees every agency; do not give an agency": "Admin melihat semua instansi; jangan pilih instansi.",
+    "name must not be empty": "Nama wajib diisi.",
+}
+
+# (pattern, key): the pattern's named groups fill the key's text
+PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?P<field>\w+) must be a number"), "err_number"),
+    (re.compile(r"(?P<field>\w+) must be a date \(YYYY-MM-DD\)"), "err_date"),
+    (re.compile(r"status must be one of: .*"), "err_status"),
+    (re.compile(r"sort must be one of: .*"), "err_sort"),
+    (re.compile(r"invalid or missing field\(s\): (?P<fields>.*)"), "err_fields"),
+    (re.compile(r"a user with email (?P<email>\S+) already exists"), "err_user_exists"),
+    (re.compile(r"no user with email (?P<email>\S+)"), "err_no_user"),
+    (re.compile(r"password must be at least (?P<n>\d+) characters"), "err_password_short"),
+    (re.compile(r"no agency with (code|id) (?P<agency>.+?)(; import the registry first)?"), "err_no_agency"),
+    (re.compile(r"not an email address: (?P<email>.+)"), "err_not_email"),
+    (re.compile(r"unknown role .*"), "err_role"),
+]
+
+# A rejected registry row ("row 8: nip '1985…': NIP must have 18 digits, got 17; name: is required"): its
+# parts' reasons. The column names stay: they are the headers of the admin's own CSV file.
+ROW_REASONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"NIP is empty"), "nip_empty"),
+    (re.compile(r"NIP must contain digits only, got (?P<raw>.+)"), "nip_digits"),
+    (re.compile(r"NIP must have 18 digits, got (?P<n>\d+)"), "nip_length"),
+    (re.compile(r"digits 1-8 \((?P<part>\d+)\) are not a real birth date YYYYMMDD"), "nip_birth"),
+    (re.compile(r"digits 9-14 \((?P<part>\d+)\) are not a real appointment month YYYYMM"), "nip_appointment"),
+    (re.compile(r"appointment month (?P<month>\S+) is before the birth date (?P<birth>\S+)"), "nip_order"),
+    (re.compile(r"birth date (?P<birth>\S+) is in the future"), "nip_birth_future"),
+    (re.compile(r"appointment month (?P<month>\S+) is in the future"), "nip_appointment_future"),
+    (re.compile(r"digit 15 \(gender\) must be 1 or 2, got (?P<n>\d+)"), "nip_gender"),
+    (re.compile(r"digits 16-18 \(sequence\) must not be 000"), "nip_sequence"),
+    (re.compile(r"is required"), "row_required"),
+    (re.compile(r"is not an email address"), "row_not_email"),
+]
+
+ID: dict[str, str] = {
+    "err_number": "{field} harus berupa angka.",
+    "err_date": "{field} harus berupa tanggal (TTTT-BB-HH).",
+    "err_status": "Status kasus itu tidak dikenal.",
+    "err_sort": "Urutan itu tidak dikenal.",
+    "err_fields": "Isian berikut tidak valid atau belum diisi: {fields}.",
+    "err_user_exists": "Pengguna dengan email {email} sudah ada.",
+    "err_no_user": "Tidak ada pengguna dengan email {email}.",
+    "err_password_short": "Kata sandi paling sedikit {n} karakter.",
+    "err_no_agency": "Instansi {agency} tidak ada; impor registri ASN terlebih dahulu.",
+    "err_not_email": "Bukan alamat email: {email}",
+    "err_role": "Peran itu tidak dikenal; pilih admin, pengawas atau auditor.",
+    "err_field_unknown": "isian lain",
+    "http_error": "Permintaan tidak dapat diproses.",
+    "nip_empty": "NIP kosong",
+    "nip_digits": "NIP hanya boleh berisi angka, tertulis {raw}",
+    "nip_length": "NIP harus 18 angka, tertulis {n}",
+    "nip_birth": "angka 1-8 ({part}) bukan tanggal lahir TTTTBBHH yang nyata",
+    "nip_appointment": "angka 9-14 ({part}) bukan bulan pengangkatan TTTTBB yang nyata",
+    "nip_order": "bulan pengangkatan {month} lebih awal dari tanggal lahir {birth}",
+    "nip_birth_future": "tanggal lahir {birth} ada di masa depan",
+    "nip_appointment_future": "bulan pengangkatan {month} ada di masa depan",
+    "nip_gender": "angka ke-15 (jenis kelamin) harus 1 atau 2, tertulis {n}",
+    "nip_sequence": "angka 16-18 (nomor urut) tidak boleh 000",
+    "row_required": "wajib diisi",
+    "row_not_email": "bukan alamat email",
+    "row_n": "baris {n}",
+    "import_kind_agency": "Instansi",
+    "import_kind_asn": "ASN",
+    "import_kind_account": "Akun",
+    "import_outcome_created": "dibuat",
+    "import_outcome_updated": "diperbarui",
+    "import_outcome_unchanged": "tidak berubah",
+    "f_assignee_id": "Peninjau",
+    "f_password": "Kata sandi",
+    "f_name": "Nama",
+    "f_file": "Berkas",
+    "f_case_ids": "Kasus terpilih",
+    "f_agency_code": "Kode instansi",
+    "f_sanctioned": "Sanksi diputuskan?",
+    "f_seen_posts": "Unggahan yang ditampilkan",
+}
+
+EN: dict[str, str] = {
+    "err_number": "{field} must be a number.",
+    "err_date": "{field} must be a date (YYYY-MM-DD).",
+    "err_status": "Unknown case status.",
+    "err_sort": "Unknown sort order.",
+    "err_fields": "These fields are invalid or missing: {fields}.",
+    "err_user_exists": "A user with email {email} already exists.",
+    "err_no_user": "No user with email {email}.",
+    "err_password_short": "The password must be at least {n} characters.",
+    "err_no_agency": "No agency {agency}; import the ASN registry first.",
+    "err_not_email": "Not an email address: {email}",
+    "err_role": "Unknown role; choose admin, supervisor or auditor.",
+    "err_field_unknown": "another field",
+    "http_error": "The request could not be handled.",
+    "nip_empty": "NIP is empty",
+    "nip_digits": "NIP must contain digits only, got {raw}",
+    "nip_length": "NIP must have 18 digits, got {n}",
+    "nip_birth": "digits 1-8 ({part}) are not a real birth date YYYYMMDD",
+    "nip_appointment": "digits 9-14 ({part}) are not a real appointment month YYYYMM",
+    "nip_order": "appointment month {month} is before the birth date {birth}",
+    "nip_birth_future": "birth date {birth} is in the future",
+    "nip_appointment_future": "appointment month {month} is in the future",
+    "nip_gender": "digit 15 (gender) must be 1 or 2, got {n}",
+    "nip_sequence": "digits 16-18 (sequence) must not be 000",
+    "row_required": "is required",
+    "row_not_email": "is not an email address",
+    "row_n": "row {n}",
+    "import_kind_agency": "Agencies",
+    "import_kind_asn": "ASN",
+    "import_kind_account": "Accounts",
+    "import_outcome_created": "created",
+    "import_outcome_updated": "updated",
+    "import_outcome_unchanged": "unchanged",
+    "f_assignee_id": "Reviewer",
+    "f_password": "Password",
+    "f_name": "Name",
+    "f_file": "File",
+    "f_case_ids": "Selected cases",
+    "f_agency_code": "Agency code",
+    "f_sanctioned": "Sanction decided?",
+    "f_seen_posts": "Posts shown",
+}
