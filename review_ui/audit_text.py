@@ -15,7 +15,7 @@ from datetime import datetime
 from monitor.registry_names import RegistryNames
 from monitor.wib import wib
 from review_ui.i18n import CATALOG, Patterns, translate, translate_sentence
-from review_ui.reason import correction_text
+from review_ui.reason import correction_text, decimal
 
 _FLAG_REASONS: Patterns = [
     (re.compile(r"opened by hand: (?P<reason>.*)", re.S), "flag_by_hand"),
@@ -87,6 +87,8 @@ _VALUES: dict[str, Callable[[str, object], str]] = {
     "from": _status,
     "to": _status,
     "previous_status": _status,
+    "status": _status,  # a CSV export's status filter: "all", "active" or a status
+    "region": lambda lang, v: _coded(lang, "region_", v),  # and its region filter: own, other, unknown
     "label": lambda lang, v: _coded(lang, "label_", v),
     "training_label": lambda lang, v: _coded(lang, "label_", v),
     "category": lambda lang, v: _coded(lang, "cat_", v),
@@ -99,6 +101,7 @@ _VALUES: dict[str, Callable[[str, object], str]] = {
     "format": lambda _lang, v: str(v).upper(),
     "reason": sentence_text,
     "summary": sentence_text,
+    "side_score": lambda lang, v: decimal(lang, float(v), 4).rstrip("0").rstrip(",."),  # type: ignore[arg-type]
     "window_start": _moment,
     "window_end": _moment,
 }
@@ -110,7 +113,9 @@ def _value(lang: str, field: str, value: object) -> str:
     if isinstance(value, bool):
         return translate(lang, "yes" if value else "no")
     if isinstance(value, dict):
-        return "; ".join(f"{_field(lang, k)}: {_value(lang, k, v)}" for k, v in value.items())
+        # a subject access export counts rows per table; any other dict is fields and values
+        name = (lambda k: _coded(lang, "tbl_", k)) if field == "rows" else (lambda k: _field(lang, k))
+        return "; ".join(f"{name(k)}: {_value(lang, k, v)}" for k, v in value.items())
     if isinstance(value, list):
         return ", ".join(_value(lang, field, v) for v in value)
     if field in _VALUES:

@@ -1,6 +1,7 @@
 """Page texts for what the audit log and a case's history record: each action, each field of an entry's
-details and the values they take, and the English sentences the services write into them. Merged into the
-catalogue (review_ui.messages); Indonesian is the reference. review_ui.audit_text puts them together.
+details and the values they take (a subject access export's rows per table too), and the English sentences
+the services write into them. Merged into the catalogue (review_ui.messages); Indonesian is the reference.
+review_ui.audit_text puts them together.
 """
 
 from __future__ import annotations
@@ -121,6 +122,18 @@ ID: dict[str, str] = {
     "f_q": "Pencarian",
     "f_sort": "Urutan",
     "f_overdue": "Hanya yang lewat tenggat",
+    "f_region": "Wilayah pemilu",
+    "tbl_agency": "instansi",
+    "tbl_asn": "ASN",
+    "tbl_account": "akun",
+    "tbl_post": "unggahan",
+    "tbl_postversion": "versi unggahan",
+    "tbl_score": "penilaian model",
+    "tbl_case": "kasus",
+    "tbl_casepost": "unggahan tergabung",
+    "tbl_forwardedpack": "paket bukti diteruskan",
+    "tbl_reviewaction": "tindakan peninjau",
+    "tbl_auditlog": "entri log audit",
     "outcome_opened": "kasus baru",
     "outcome_linked": "kasus baru, tertaut ke kasus yang sudah diputus",
     "outcome_joined": "digabung ke kasus yang masih berjalan",
@@ -256,6 +269,18 @@ EN: dict[str, str] = {
     "f_q": "Search",
     "f_sort": "Sort",
     "f_overdue": "Overdue only",
+    "f_region": "Election's region",
+    "tbl_agency": "agencies",
+    "tbl_asn": "ASN",
+    "tbl_account": "accounts",
+    "tbl_post": "posts",
+    "tbl_postversion": "post versions",
+    "tbl_score": "model scores",
+    "tbl_case": "cases",
+    "tbl_casepost": "joined posts",
+    "tbl_forwardedpack": "forwarded evidence packs",
+    "tbl_reviewaction": "reviewers' actions",
+    "tbl_auditlog": "audit log entries",
     "outcome_opened": "new case",
     "outcome_linked": "new case, linked to a decided one",
     "outcome_joined": "joined to an undecided case",

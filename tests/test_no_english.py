@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from monitor.db import make_engine, upgrade
 from review_ui.messages import EN, ID
 from tests.conftest import sqlite_url
-from tests.utils.full_history import FullHistory, seed_full_history
+from tests.utils.full_history import ELECTIONS_YAML, FullHistory, seed_full_history
 from tests.utils.registry_csv import registry_rows, to_csv
 from tests.utils.review import csrf_of, login, make_client
 from tests.utils.visible_text import indonesian_words, offenders
@@ -54,11 +54,28 @@ def _import_registry(client: TestClient) -> str:
     raise AssertionError("the registry import did not finish")
 
 
+def _audited_elsewhere(engine: Engine, history: FullHistory, admin: TestClient, sup: TestClient) -> None:
+    """The audit entries written off the case page: a failed login, a download of the evidence pack, a CSV
+    export, a subject access export, an election registry upload."""
+    stranger = make_client(engine)
+    token = csrf_of(stranger)
+    stranger.post("/login", data={"email": history.showcase.emails["sup_a"], "password": "salah", "csrf_token": token})
+    assert sup.get(f"/cases/{history.full}/evidence.zip").status_code == 200
+    assert sup.get("/cases.csv?status=all").status_code == 200
+    token = csrf_of(admin, "/admin/accounts")
+    form = {"csrf_token": token, "nip": history.nip, "reason": "Permintaan ASN."}
+    exported = admin.post("/admin/asn-export", data=form)
+    assert exported.status_code == 200, exported.text[:300]
+    files = {"file": ("pemilihan.yaml", ELECTIONS_YAML.encode(), "application/yaml")}
+    assert admin.post("/admin/import/elections", data={"csrf_token": token}, files=files).status_code == 200
+
+
 def _pages(engine: Engine, history: FullHistory, lang: str) -> dict[str, str]:
     """Every page a supervisor and an admin reach (with flashes, form errors and error pages)."""
     emails = history.showcase.emails
     admin, sup = _client(engine, emails["admin"], lang), _client(engine, emails["sup_a"], lang)
     pages: dict[str, str] = {"login": make_client(engine).get(f"/login?lang={lang}").text}
+    _audited_elsewhere(engine, history, admin, sup)
     for who, client in (("admin", admin), ("supervisor", sup)):
         for path in (
             "/cases",
@@ -73,6 +90,7 @@ def _pages(engine: Engine, history: FullHistory, lang: str) -> dict[str, str]:
             "/cases/999999",  # an error page: not found
             "/cases?score_min=banyak",  # an error page: a bad filter
             "/halaman-yang-tidak-ada",
+            "/api/docs",
         ):
             pages[f"{who} {path}"] = client.get(path).text
         pages[f"{who} full case"] = pages[f"{who} /cases/{history.full}"]

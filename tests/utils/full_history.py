@@ -20,7 +20,7 @@ from monitor.cases import Viewer
 from monitor.elections import import_elections
 from monitor.evidence_archive import forward_with_pack
 from monitor.flagging import FlagRules
-from monitor.models import Account, Case, CaseStatus, Post, Score, User
+from monitor.models import Account, Asn, Case, CaseStatus, Post, Score, User
 from monitor.near_misses import mark_checked, open_by_hand
 from tests.utils.factories import make_post, make_score
 from tests.utils.review_showcase import Showcase, seed_showcase
@@ -50,6 +50,7 @@ class FullHistory:
     dismissed: int  # dismissed with a correction of label and target
     linked: int  # opened by hand as a new case after `previous` was decided
     previous: int
+    nip: str  # the full case's ASN
 
 
 def _viewer(session: Session, email: str) -> Viewer:
@@ -101,4 +102,6 @@ def seed_full_history(engine: Engine) -> FullHistory:
                             actor=admin.email)  # fmt: skip
         disable_user(s, extra.email, actor=admin.email)
         s.commit()
-        return FullHistory(showcase, full, dismissed, linked, dismissed)
+        asn = s.get(Asn, s.get(Case, full).asn_id)  # type: ignore[union-attr]
+        assert asn is not None
+        return FullHistory(showcase, full, dismissed, linked, dismissed, asn.nip)

@@ -3,7 +3,8 @@
 The visible text is every text node outside <script>/<style>, plus the attributes a browser shows or reads
 aloud: title, aria-label, placeholder, alt, and the value of buttons. Machine data shown verbatim for
 auditors (a post's raw payload, an audit entry's raw details) is marked `class="raw"` and is left out: it
-is evidence, not page text.
+is evidence, not page text. So is text the markup declares English (`lang="en"`, as the API docs' endpoint
+summaries, written in English like the OpenAPI schema they come from): a screen reader reads it as English.
 
 An Indonesian page fails on a word from ENGLISH_WORDS or on a code (`case.opened`, `ajakan_memilih`,
 `2026-W49`). Names, NIPs, e-mail addresses, URLs, hashes and the product names Netra, BKN, SKB, PDF, CSV
@@ -32,7 +33,7 @@ ENGLISH_WORDS = frozenset(
     outcome side sanction sanctioned decided category note entry entries checkpoint verify chain broken
     intact page because only must read second first training hand near miss queue dashboard import
     filters filter search select next older enable disable disabled enabled password reset upload file
-    language lang
+    language lang all any active inactive unknown other own
     """.split()  # noqa: SIM905  (a word list reads and grows more easily as text)
 )
 
@@ -54,7 +55,7 @@ def visible_texts(html: str) -> list[str]:
     soup = BeautifulSoup(html, "html.parser")
     for hidden in soup.find_all(["script", "style"]):
         hidden.decompose()
-    for raw in soup.select(".raw"):
+    for raw in soup.select('.raw, [lang="en"]'):
         raw.decompose()
     texts = [str(node).strip() for node in soup.find_all(string=True)]
     for element in soup.find_all(True):
