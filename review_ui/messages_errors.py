@@ -35,6 +35,7 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"no agency with (code|id) (?P<agency>.+?)(; import the registry first)?"), "err_no_agency"),
     (re.compile(r"not an email address: (?P<email>.+)"), "err_not_email"),
     (re.compile(r"unknown role .*"), "err_role"),
+    (re.compile(r"file is larger than (?P<n>\d+) MB"), "err_too_large"),
 ]
 
 # A rejected registry row ("row 8: nip '1985…': NIP must have 18 digits, got 17; name: is required"): its
@@ -67,6 +68,8 @@ ID: dict[str, str] = {
     "err_not_email": "Bukan alamat email: {email}",
     "err_role": "Peran itu tidak dikenal; pilih admin, pengawas atau auditor.",
     "err_field_unknown": "isian lain",
+    "err_too_large": "Berkas lebih besar dari {n} MB.",
+    "technical_detail": "Rincian teknis dari pembaca berkas (bahasa Inggris):",
     "http_error": "Permintaan tidak dapat diproses.",
     "nip_empty": "NIP kosong",
     "nip_digits": "NIP hanya boleh berisi angka, tertulis {raw}",
@@ -110,6 +113,8 @@ EN: dict[str, str] = {
     "err_not_email": "Not an email address: {email}",
     "err_role": "Unknown role; choose admin, supervisor or auditor.",
     "err_field_unknown": "another field",
+    "err_too_large": "The file is larger than {n} MB.",
+    "technical_detail": "Technical details from the file reader:",
     "http_error": "The request could not be handled.",
     "nip_empty": "NIP is empty",
     "nip_digits": "NIP must contain digits only, got {raw}",

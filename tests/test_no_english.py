@@ -114,6 +114,10 @@ def _pages(engine: Engine, history: FullHistory, lang: str) -> dict[str, str]:
                  "agency_code": "DISDIK-HJ", "password": "kata-sandi-uji-123"}  # fmt: skip
     pages["admin flash: user refused"] = admin.post("/admin/users", data=duplicate).text
     pages["admin import job"] = _import_registry(admin)
+    broken = {"file": ("pemilihan.yaml", b"elections: [tidak: lengkap", "application/yaml")}
+    pages["admin import: unreadable election file"] = admin.post(
+        "/admin/import/elections", data={"csrf_token": admin_token}, files=broken
+    ).text
     pages["admin /audit after import"] = admin.get("/audit").text
     return pages
 

@@ -114,6 +114,14 @@ def import_form(
     return response
 
 
+def _error_of(request: Request, exc: Exception) -> dict[str, object]:
+    """An upload's error for the page: in its language where the catalogue has the sentence; else the
+    parser's own English, marked as English (`technical`) under an Indonesian lead."""
+    message = str(exc)
+    shown = translate_error(lang_of(request), message)
+    return {"error": shown, "technical": shown == message}
+
+
 async def _read_bytes(upload: UploadFile) -> bytes:
     """The upload's bytes; the importers decode them as they decode a file given on the command line."""
     data = await upload.read(MAX_UPLOAD + 1)
@@ -132,7 +140,7 @@ async def import_registry(request: Request, file: UploadFile = File(...), v: Vie
         engine = request.app.state.engine
         job_id = await run_in_threadpool(start_registry_import, engine, data, filename, v.email)
     except ValueError as exc:
-        result = {"kind": "registry", "filename": filename, "error": str(exc)}
+        result = {"kind": "registry", "filename": filename, **_error_of(request, exc)}
         return page(request, "admin_import.html", {"viewer": v, "result": result, "jobs": []}, 400)
     except ImportBusy as exc:
         error = translate(lang_of(request), "import_busy", job=exc.job.id, actor=exc.job.actor)
@@ -161,6 +169,6 @@ async def import_election_yaml(
         result["summary"] = sentence_text(lang_of(request), summary)  # the importer's English, in words
     except (ValueError, RegistryError) as exc:
         await run_in_threadpool(session.rollback)
-        result["error"] = str(exc)
+        result |= _error_of(request, exc)
         status = 400
     return page(request, "admin_import.html", {"viewer": v, "result": result, "jobs": []}, status)
