@@ -4,6 +4,7 @@ English; every catalogue key has both texts."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -163,3 +164,19 @@ def test_the_english_page_stays_english(english_pages: dict[str, str]) -> None:
     assert {name: words for name, words in found.items() if words} == {}
     assert "Violation confirmed" in english_pages["admin /audit"] and "Wk " in english_pages["admin /dashboard"]
     assert "Clarification requested" in english_pages["supervisor full case"]
+
+
+def test_the_countdown_script_takes_its_words_from_the_catalogue(indonesian_pages: dict[str, str]) -> None:
+    """app.js rewrites the deadline every minute; its words come from the page (data-overdue, data-remaining),
+    which the catalogue filled, not from a second list of texts in the script."""
+    script = (Path(__file__).parents[1] / "review_ui" / "static" / "app.js").read_text()
+    for key in ("overdue", "remaining"):
+        for text in (ID[key], EN[key]):
+            fragments = [f.strip() for f in re.split(r"\{\w+\}", text) if len(f.strip()) >= 3]
+            assert fragments and [f for f in fragments if f in script] == []
+    deadline = next(
+        html
+        for name, html in indonesian_pages.items()
+        if name.startswith("supervisor /cases/") and "data-remaining" in html
+    )
+    assert f'data-remaining="{ID["remaining"]}"' in deadline and f'data-overdue="{ID["overdue"]}"' in deadline

@@ -72,16 +72,16 @@
       });
     });
   });
-  // The countdown: refresh the remaining time every minute without reloading.
-  var lang = document.documentElement.lang;
+  // The countdown: refresh the remaining time every minute without reloading. Its words come from the
+  // page's message catalogue (data-overdue; data-remaining, with {days} and {hours} to fill), not from here.
   function tick() {
     document.querySelectorAll("[data-deadline]").forEach(function (el) {
       var ms = new Date(el.dataset.deadline).getTime() - Date.now();
       var label = el.textContent.split(":")[0];
       var when = el.textContent.slice(el.textContent.lastIndexOf("("));
-      if (ms <= 0) { el.textContent = label + ": " + (lang === "en" ? "Overdue" : "Lewat tenggat") + " " + when; el.classList.add("late"); return; }
+      if (ms <= 0) { el.textContent = label + ": " + el.dataset.overdue + " " + when; el.classList.add("late"); return; }
       var d = Math.floor(ms / 86400000), h = Math.floor((ms % 86400000) / 3600000);
-      el.textContent = label + ": " + (lang === "en" ? d + " d " + h + " h left" : "sisa " + d + " hari " + h + " jam") + " " + when;
+      el.textContent = label + ": " + el.dataset.remaining.replace("{days}", d).replace("{hours}", h) + " " + when;
     });
   }
   setInterval(tick, 60000);
