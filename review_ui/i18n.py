@@ -37,6 +37,8 @@ def translate_sentence(lang: str, text: str, patterns: Patterns) -> str:
             values = match.groupdict()
             if "field" in values:
                 values["field"] = field_name(lang, values["field"])
+            if "status" in values:
+                values["status"] = translate(lang, f"status_{values['status']}")
             if "fields" in values:
                 values["fields"] = ", ".join(field_name(lang, f.strip()) for f in values["fields"].split(","))
             return translate(lang, key, **values)
@@ -57,7 +59,4 @@ def translate_error(lang: str, message: str) -> str:
         return message
     if message in ERRORS_ID:
         return ERRORS_ID[message]
-    match = re.fullmatch(r"cannot (.+) a case whose status is (\w+)", message)
-    if match:
-        return f"Tindakan ini tidak dapat dilakukan pada kasus berstatus {translate(lang, f'status_{match.group(2)}')}."
     return translate_sentence(lang, message, PATTERNS)

@@ -24,6 +24,7 @@ ERRORS_ID: dict[str, str] = {
 
 # (pattern, key): the pattern's named groups fill the key's text
 PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"cannot (.+) a case whose status is (?P<status>\w+)"), "err_case_status"),
     (re.compile(r"(?P<field>\w+) must be a number"), "err_number"),
     (re.compile(r"(?P<field>\w+) must be a date \(YYYY-MM-DD\)"), "err_date"),
     (re.compile(r"status must be one of: .*"), "err_status"),
@@ -56,6 +57,7 @@ ROW_REASONS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 ID: dict[str, str] = {
+    "err_case_status": "Tindakan ini tidak dapat dilakukan pada kasus berstatus {status}.",
     "err_number": "{field} harus berupa angka.",
     "err_date": "{field} harus berupa tanggal (TTTT-BB-HH).",
     "err_status": "Status kasus itu tidak dikenal.",
@@ -101,6 +103,7 @@ ID: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "err_case_status": "This cannot be done to a case whose status is {status}.",
     "err_number": "{field} must be a number.",
     "err_date": "{field} must be a date (YYYY-MM-DD).",
     "err_status": "Unknown case status.",

@@ -57,6 +57,9 @@ def test_error_sentences_name_the_field_as_the_page_labels_it() -> None:
     assert translate_error("id", "invalid or missing field(s): secret_knob") == (
         "Isian berikut tidak valid atau belum diisi: isian lain."
     )
+    assert translate_error("id", "cannot confirm a case whose status is dismissed") == (
+        "Tindakan ini tidak dapat dilakukan pada kasus berstatus Ditolak (bukan pelanggaran)."
+    )
     assert translate_error("en", "score_min must be a number") == "score_min must be a number"
 
 
