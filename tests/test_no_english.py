@@ -97,6 +97,11 @@ def _pages(engine: Engine, history: FullHistory, lang: str) -> dict[str, str]:
         pages[f"{who} full case"] = pages[f"{who} /cases/{history.full}"]
     for path in ("/audit", "/audit?check=1", "/admin/users", "/admin/accounts", "/admin/import"):
         pages[f"admin {path}"] = admin.get(path).text
+    auditor = _client(engine, emails["auditor"], lang)  # reads everything, acts on nothing
+    for path in ("/cases", f"/cases/{history.full}", f"/cases/{history.linked}", "/audit"):
+        pages[f"auditor {path}"] = auditor.get(path).text
+    form = {"csrf_token": csrf_of(auditor, "/cases"), "reason": "Coba."}
+    pages["auditor acting (refused)"] = auditor.post(f"/cases/{history.showcase.open_cases[3]}/dismiss", data=form).text
     pages["supervisor /audit (forbidden)"] = sup.get("/audit").text
     pages["supervisor /admin/users (forbidden)"] = sup.get("/admin/users").text
     token = csrf_of(sup, "/cases")
