@@ -22,18 +22,23 @@ CATEGORIES = {
     "kampanye_hitam": "Menyerang / mendiskreditkan peserta pemilihan di media sosial",
 }
 
-# The rule each category breaks, as the reviewer cites it. SKB 2/2022 (the joint decree on supervising ASN
-# neutrality) lists these acts and sends each to the ban in PP 94/2021 (civil servants' discipline), Pasal 5
-# huruf n: supporting a candidate by 1. joining a campaign, 2. using party or civil-service attributes,
-# 5. acts favouring or harming a candidate, 6. meetings, calls, appeals or gifts that take a side.
+# The rule each category breaks, as the reviewer cites it; checked against the sources in docs/legal_basis.md
+# (keep the two in step). SKB 2/2022 (joint decree on guiding and supervising ASN neutrality in elections)
+# lists the forbidden acts in its Lampiran II. An article of PP 94/2021 (civil servants' discipline) is named
+# only where its words name the act: Pasal 5 huruf n angka 1 "ikut kampanye", angka 6 "mengadakan kegiatan
+# yang mengarah kepada keberpihakan ... meliputi pertemuan, ajakan, himbauan, seruan ...". Posting, sharing,
+# commenting, showing campaign attributes or poses in a post, and attacking a candidate are acts the SKB lists
+# but no angka of Pasal 5 huruf n names (angka 2 is wearing attributes *at* a campaign), so they cite the SKB
+# alone rather than an angka no source ties them to.
 # The one place this mapping lives: the pages, the reason line and the API read it from here.
+SKB_ATTACHMENT = "SKB 2/2022 Lampiran II"
 ARTICLES = {
     "ajakan_memilih": "SKB 2/2022; PP 94/2021 Pasal 5 huruf n angka 6",
-    "atribut_kampanye": "SKB 2/2022; PP 94/2021 Pasal 5 huruf n angka 2",
+    "atribut_kampanye": SKB_ATTACHMENT,
     "hadir_kampanye": "SKB 2/2022; PP 94/2021 Pasal 5 huruf n angka 1",
-    "membagikan_konten": "SKB 2/2022; PP 94/2021 Pasal 5 huruf n angka 6",
-    "komentar_dukungan": "SKB 2/2022; PP 94/2021 Pasal 5 huruf n angka 6",
-    "kampanye_hitam": "SKB 2/2022; PP 94/2021 Pasal 5 huruf n angka 5",
+    "membagikan_konten": SKB_ATTACHMENT,
+    "komentar_dukungan": SKB_ATTACHMENT,
+    "kampanye_hitam": SKB_ATTACHMENT,
 }
 
 

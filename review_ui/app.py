@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from monitor.access.login_throttle import LoginThrottle
@@ -21,8 +22,9 @@ from monitor.review.actions import AssignableCache, NotAllowed
 from monitor.review.cases import CaseNotFound, CountCache
 from review_ui.client_address import ForwardedClient
 from review_ui.deps import LoginRequired
+from review_ui.i18n import translate_error
 from review_ui.metrics_access import metrics_reader
-from review_ui.render import page
+from review_ui.render import lang_of, page
 from review_ui.routes import (
     actions,
     admin,
@@ -51,7 +53,9 @@ def _is_api(request: Request) -> bool:
 def _error(request: Request, status: int, message: str) -> Response:
     if _is_api(request):
         return JSONResponse({"detail": message}, status_code=status)
-    return page(request, "error.html", {"status": status, "message": message}, status_code=status)
+    # the services' and the web layer's English sentences in the page's language (review_ui.messages_errors)
+    shown = translate_error(lang_of(request), message)
+    return page(request, "error.html", {"status": status, "message": shown}, status_code=status)
 
 
 def create_app(
@@ -102,8 +106,9 @@ def create_app(
     async def not_allowed(request: Request, exc: NotAllowed) -> Response:
         return _error(request, 403, str(exc))
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
+    # Starlette's own (an unknown path, a wrong method) as well as ours: both get the page, in its language
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         response = _error(request, exc.status_code, str(exc.detail))
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value

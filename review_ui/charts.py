@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from markupsafe import Markup, escape
 
 PALETTE = ("#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bc4c00", "#0a7b83", "#6e7781")
 
 
-def stacked_bars(weeks: list[str], series: dict[str, dict[str, int]], *, title: str, width: int = 720) -> Markup:
-    """Weeks on the x axis, one stacked bar per week, one colour per series, with a legend."""
+def stacked_bars(
+    weeks: list[str],
+    series: dict[str, dict[str, int]],
+    *,
+    title: str,
+    week_names: Callable[[str], tuple[str, str]],
+    width: int = 720,
+) -> Markup:
+    """Weeks on the x axis, one stacked bar per week, one colour per series, with a legend.
+    `week_names`: a week's (short, long) name in the page's language (review_ui.weeks)."""
     height, left, bottom, top = 260, 40, 40, 20
     plot_h = height - bottom - top
     totals = [sum(s.get(w, 0) for s in series.values()) for w in weeks]
@@ -23,6 +33,7 @@ def stacked_bars(weeks: list[str], series: dict[str, dict[str, int]], *, title: 
         f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" class="axis">0</text>',
     ]
     for i, week in enumerate(weeks):
+        short, long = week_names(week)
         x = left + i * step + (step - bar_w) / 2
         y = top + plot_h
         for j, (name, counts) in enumerate(series.items()):
@@ -33,14 +44,14 @@ def stacked_bars(weeks: list[str], series: dict[str, dict[str, int]], *, title: 
             y -= h
             parts.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{PALETTE[j % len(PALETTE)]}">'
-                f"<title>{escape(name)} · {escape(week)}: {value}</title></rect>"
+                f"<title>{escape(name)} · {escape(long)}: {value}</title></rect>"
             )
         if totals[i]:
             parts.append(
                 f'<text x="{x + bar_w / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" class="value">{totals[i]}</text>'
             )
         parts.append(
-            f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 14}" text-anchor="middle" class="axis">{escape(week[-3:])}</text>'
+            f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 14}" text-anchor="middle" class="axis">{escape(short)}</text>'
         )
     for j, name in enumerate(series):
         lx, ly = left + (j % 4) * 170, height + 4 + 24 * (j // 4)

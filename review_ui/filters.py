@@ -31,7 +31,9 @@ FILTERS = (
     "to",
     "overdue",
     "q",
+    "region",
 )
+REGIONS = ("own", "other", "unknown")
 
 StatusChoice = StrEnum("StatusChoice", {s: s for s in STATUS_CHOICES})  # type: ignore[misc]  # an enum in OpenAPI
 
@@ -83,8 +85,12 @@ def make_filters(
     date_to: date | None = None,
     overdue: bool = False,
     q: str | None = None,
+    region: str | None = None,
 ) -> tuple[CaseFilters, str]:
-    """The filters and the status tab; 400 on a status or sort that does not exist."""
+    """The filters and the status tab; 400 on a status, sort or region that does not exist."""
+    region = _blank(region)
+    if region is not None and region not in REGIONS:
+        raise HTTPException(400, f"region must be one of: {', '.join(REGIONS)}")
     if status not in STATUS_CHOICES:
         raise HTTPException(400, f"status must be one of: {', '.join(STATUS_CHOICES)}")
     if sort not in SORTS:
@@ -104,6 +110,7 @@ def make_filters(
         date_to=_wib_day_start(date_to, plus_one=True),  # "to" includes its whole day
         overdue=overdue,
         q=_blank(q),
+        region=region,  # type: ignore[arg-type]
         sort=sort,  # type: ignore[arg-type]
     )
     return filters, status
@@ -126,6 +133,7 @@ def parse_filters(params: QueryParams) -> tuple[CaseFilters, str]:
         date_to=_date(params, "to"),
         overdue=params.get("overdue") in ("1", "on", "true"),
         q=params.get("q"),
+        region=params.get("region"),
     )
 
 
@@ -157,6 +165,11 @@ def api_filters(
     date_to: date | None = Query(None, alias="to", description="detected on or before this day (WIB)"),
     overdue: bool = Query(False, description="only cases past their deadline"),
     q: str | None = Query(None, description="NIP or part of the ASN's name"),
+    region: Literal["own", "other", "unknown"] | None = Query(
+        None,
+        description="own: the case's election is held where the ASN serves (national ones always are); other: "
+        "held elsewhere (still a violation: priority only); unknown: no election resolved",
+    ),
 ) -> tuple[CaseFilters, str]:
     """`GET /api/cases`'s filters as typed query parameters; 400 for a parameter that is none of them."""
     unknown = unknown_params(request.query_params, (*FILTERS, *API_EXTRA))
@@ -179,4 +192,5 @@ def api_filters(
         date_to=date_to,
         overdue=overdue,
         q=q,
+        region=region,
     )

@@ -38,16 +38,24 @@ def _text(lang: str, key: str, n: object = None) -> Markup:
 
 
 def queue_rows(rows: Iterable[QueueRow], lang: str, can_act: bool, names: RegistryNames) -> Markup:
-    """The queue's `<tr>`s; the target in words (candidate's names and election), never a slug."""
+    """The queue's `<tr>`s; the target in words (candidate's names and election), never a slug.
+
+    Each cell carries its column's name in `data-label`: on a phone the stylesheet turns each row into a
+    card and shows that name beside the value, since the table's header is not on screen there."""
     select_label = _text(lang, "select_case")
+    caption = {
+        col: _text(lang, "col_" + col) for col in ("case", "asn", "post", "label", "score", "deadline", "status")
+    }
     purged = translate(lang, "text_purged")
+    elsewhere = _text(lang, "region_other")
     out: list[str] = []
     now = utcnow()  # one clock reading for the page
     for r in rows:
         left, late = remaining(r.deadline, lang, now)
         case_id = int(r.id)
         checkbox = (
-            f'<td><input type="checkbox" name="case_ids" value="{case_id}" aria-label="{select_label} {case_id}"></td>'
+            f'<td class="pick" data-label="{select_label}"><label class="pick"><input type="checkbox" name="case_ids" '
+            f'value="{case_id}" aria-label="{select_label} {case_id}"></label></td>'
             if can_act
             else ""
         )
@@ -56,18 +64,25 @@ def queue_rows(rows: Iterable[QueueRow], lang: str, can_act: bool, names: Regist
             if r.election_id
             else ""
         )
+        if r.in_asn_region is False:  # priority only: still a case, said so the reviewer can sort it out
+            candidate += f'<div class="small elsewhere">{elsewhere}</div>'
+
         active = r.status in _ACTIVE
         overdue = late and active  # = `late and r.overdue`, on the same clock reading
         out.append(
             f'\n\n<tr class="row" data-href="/cases/{case_id}" tabindex="-1">\n  {checkbox}\n'
-            f'  <td><a href="/cases/{case_id}">#{case_id}</a><div class="muted small">{wib(r.detected_at)}</div></td>\n'
-            f'  <td><b>{escape(r.asn_name)}</b><div class="muted small">{escape(r.nip)} · {_escaped(r.agency_code)} · '
-            f"{_escaped(r.unit)}</div></td>\n"
-            f'  <td class="excerpt"><span class="platform">{_escaped(r.platform)}</span> {escape(r.excerpt or purged)}</td>\n'
-            f'  <td><span class="label {_escaped(r.label)}">{_text(lang, "label_" + str(r.label))}</span>{candidate}</td>\n'
-            f'  <td class="num">{r.score:.2f}</td>\n'
-            f'  <td class="{"late" if overdue else ""}">{_escaped(left) if active else "-"}</td>\n'
-            f'  <td><span class="status {_escaped(r.status)}">{_text(lang, "status_" + str(r.status))}</span></td>\n'
+            f'  <td data-label="{caption["case"]}"><a href="/cases/{case_id}">#{case_id}</a>'
+            f'<div class="muted small">{wib(r.detected_at)}</div></td>\n'
+            f'  <td data-label="{caption["asn"]}"><b>{escape(r.asn_name)}</b><div class="muted small">{escape(r.nip)} · '
+            f"{_escaped(r.agency_code)} · {_escaped(r.unit)}</div></td>\n"
+            f'  <td class="excerpt" data-label="{caption["post"]}"><span class="platform">{_escaped(r.platform)}</span> '
+            f"{escape(r.excerpt or purged)}</td>\n"
+            f'  <td data-label="{caption["label"]}"><span class="label {_escaped(r.label)}">'
+            f"{_text(lang, 'label_' + str(r.label))}</span>{candidate}</td>\n"
+            f'  <td class="num" data-label="{caption["score"]}">{r.score:.2f}</td>\n'
+            f'  <td class="{"late" if overdue else ""}" data-label="{caption["deadline"]}">{_escaped(left) if active else "-"}</td>\n'
+            f'  <td data-label="{caption["status"]}"><span class="status {_escaped(r.status)}">'
+            f"{_text(lang, 'status_' + str(r.status))}</span></td>\n"
             "</tr>\n"
         )
     return Markup("".join(out))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from monitor.registry.accounts import ERRORS_ID as ACCOUNT_ERRORS_ID
+from review_ui import messages_audit as audit
+from review_ui import messages_dates as dates
+from review_ui import messages_errors as errors
 from review_ui import messages_reading as reading
 from review_ui.messages_export import EXPORT_EN, EXPORT_ID
 
@@ -75,6 +78,12 @@ ID: dict[str, str] = {
     "filter_to": "Terdeteksi sampai",
     "filter_overdue": "Hanya yang lewat tenggat",
     "filter_q": "Cari NIP atau nama",
+    "region_tabs": "Wilayah pemilu",
+    "region_any": "Semua wilayah",
+    "region_own": "Di wilayah ASN",
+    "region_other": "Di luar wilayah ASN",
+    "region_unknown": "Pemilu belum diketahui",
+    "region_other_note": "Tetap pelanggaran: larangan berlaku untuk setiap pemilu.",
     "sort": "Urutkan",
     "sort_score": "Skor tertinggi",
     "sort_deadline": "Tenggat terdekat",
@@ -246,6 +255,12 @@ ID: dict[str, str] = {
     "metrics_bad_token": "Bearer token untuk metrik tidak valid.",
     "metrics_forbidden": "Metrik hanya untuk admin dan auditor.",
     "api_title": "Dokumentasi API",
+    "api_intro": "Kasus dan tindakan peninjauan. Autentikasi dengan HTTP Basic (email:kata sandi) atau cookie sesi "
+    "halaman ini ditambah header X-CSRF-Token. Hak aksesnya sama dengan di halaman.",
+    "api_english_note": "Ringkasan tiap endpoint di bawah ini berbahasa Inggris, sama seperti skema OpenAPI-nya.",
+    "api_col_method": "Metode",
+    "api_col_path": "Alamat",
+    "api_col_summary": "Ringkasan",
     "bulk_done": "{n} kasus ditolak; {m} dilewati (tidak terlihat atau tidak lagi terbuka).",
     "action_done": "Tindakan tercatat. Status: {status}.",
     "no_selection": "Pilih setidaknya satu kasus.",
@@ -257,6 +272,9 @@ ID: dict[str, str] = {
     "arsip telah diubah. Laporkan ke admin.",
     **EXPORT_ID,
     **reading.ID,
+    **audit.ID,
+    **dates.ID,
+    **errors.ID,
 }
 
 EN: dict[str, str] = {
@@ -328,6 +346,12 @@ EN: dict[str, str] = {
     "filter_overdue": "Overdue only",
     "filter_q": "Search NIP or name",
     "sort": "Sort",
+    "region_tabs": "Election's region",
+    "region_any": "All regions",
+    "region_own": "Where the ASN serves",
+    "region_other": "Elsewhere",
+    "region_unknown": "Election not resolved",
+    "region_other_note": "Still a violation: the ban holds for every election.",
     "sort_score": "Highest score",
     "sort_deadline": "Nearest deadline",
     "sort_date": "Newest",
@@ -496,6 +520,12 @@ EN: dict[str, str] = {
     "metrics_bad_token": "Invalid bearer token for metrics.",
     "metrics_forbidden": "Metrics are for admins and auditors.",
     "api_title": "API documentation",
+    "api_intro": "Cases and review actions. Authenticate with HTTP Basic (email:password) or the page's session "
+    "cookie plus an X-CSRF-Token header. Permissions are the same as on the pages.",
+    "api_english_note": "The summaries below are in English, as in the OpenAPI schema.",
+    "api_col_method": "Method",
+    "api_col_path": "Path",
+    "api_col_summary": "Summary",
     "bulk_done": "{n} cases dismissed; {m} skipped (not visible or no longer open).",
     "action_done": "Action recorded. Status: {status}.",
     "no_selection": "Select at least one case.",
@@ -506,10 +536,16 @@ EN: dict[str, str] = {
     "the archive was altered. Tell an admin.",
     **EXPORT_EN,
     **reading.EN,
+    **audit.EN,
+    **dates.EN,
+    **errors.EN,
 }
 
 ERRORS_ID: dict[str, str] = {
     "a reason is required": "Alasan wajib diisi.",
+    "posts joined this case since the page was opened; reload it and look at them first": (
+        "Ada unggahan baru yang masuk ke kasus ini sejak halaman dibuka. Muat ulang halaman dan periksa unggahan itu dulu."
+    ),
     "a second, different reviewer must confirm this case": "Kasus ini harus dikonfirmasi oleh peninjau kedua yang berbeda.",
     "the ASN's answer is required": "Jawaban ASN wajib diisi.",
     "assign to an active admin or supervisor": "Tugaskan ke admin atau pengawas yang aktif.",
@@ -519,5 +555,6 @@ ERRORS_ID: dict[str, str] = {
     "forward to one of: bawaslu, bkn": "Pilih tujuan: Bawaslu atau BKN.",
     "auditors have read-only access": "Auditor hanya memiliki akses baca.",
     **ACCOUNT_ERRORS_ID,
+    **errors.ERRORS_ID,
     **reading.ERRORS_ID,
 }

@@ -84,6 +84,7 @@ EN: dict[str, str] = {
     "skb_membagikan_konten": "Sharing (reposting) a contestant's campaign content",
     "skb_komentar_dukungan": "Giving support on social media (posts, comments, likes)",
     "skb_kampanye_hitam": "Attacking or discrediting a contestant on social media",
+    "skb_with_article": "{name} ({article})",
     "why_ajakan_memilih": "Call to vote for {target}",
     "why_ajakan_memilih_serangan": "Call not to vote for {target}",
     "why_atribut_kampanye": "Campaign attributes of {target}",

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -25,42 +25,24 @@ from monitor.models import Case, User
 from monitor.review import actions as act
 from monitor.review.cases import Viewer
 from review_ui.app import create_app
+from tests.utils.browser import chromium, login
 from tests.utils.factories import make_account, make_agency, make_asn, make_case, make_post
 from tests.utils.live_server import serve
-from tests.utils.review import PASSWORD, seed_world
+from tests.utils.review import seed_world
 from tests.utils.review_showcase import seed_showcase
 from tests.utils.xss import PAYLOADS
 
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _app(engine: Engine):  # type: ignore[no-untyped-def]
     return create_app(Settings(secret_key="browser-test-secret-0123456789", base_url="http://127.0.0.1"), engine)
-
-
-def _login(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit].primary")
-    expect(page).to_have_url(f"{base}/cases")
 
 
 def _logout(page: Page) -> None:
@@ -79,7 +61,7 @@ def test_review_flow_in_chromium(browser: Browser, sqlite_engine: Engine, tmp_pa
     with serve(_app(sqlite_engine)) as base:
         context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
         page = context.new_page()
-        _login(page, base, show.emails["sup_a"])
+        login(page, base, show.emails["sup_a"])
         expect(page.locator("tr.row").first).to_be_visible()
         assert "DINKES" not in page.content()
         _shot(page, tmp_path, "queue.png")
@@ -109,7 +91,7 @@ def test_review_flow_in_chromium(browser: Browser, sqlite_engine: Engine, tmp_pa
         _logout(page)
 
         # A second, different reviewer agrees; then forwards and downloads the pack.
-        _login(page, base, show.emails["sup_a2"])
+        login(page, base, show.emails["sup_a2"])
         page.goto(f"{base}/cases/{first}")
         page.select_option("#form-confirm select[name=category]", "disiplin")
         page.fill("#form-confirm textarea[name=reason]", "Setuju: ajakan memilih.")
@@ -173,7 +155,7 @@ def test_review_flow_in_chromium(browser: Browser, sqlite_engine: Engine, tmp_pa
         _logout(page)
 
         # The admin sees the dashboard and checks the audit chain.
-        _login(page, base, show.emails["admin"])
+        login(page, base, show.emails["admin"])
         page.goto(f"{base}/dashboard")
         expect(page.locator("svg.chart").first).to_be_visible()
         _shot(page, tmp_path, "dashboard.png")
@@ -204,7 +186,7 @@ def test_hostile_text_is_inert_in_chromium(browser: Browser, sqlite_engine: Engi
         page = context.new_page()
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        _login(page, base, world.emails["admin"])
+        login(page, base, world.emails["admin"])
         pages = ["/cases?status=all", "/cases?status=all&sort=date", "/audit", "/dashboard"] + [
             f"/cases/{i}" for i in ids
         ]

@@ -140,10 +140,11 @@ def test_the_case_pages_link_the_two_cases_and_note_why(sqlite_engine: Engine) -
     assert link["href"] == f"/cases/{earlier}" and "Ditolak" in page.select_one("#linked-previous").text
     note = page.select_one("#history-linked").text
     assert f"#{earlier}" in note and "sudah diputus" in note
-    assert "case.opened" in page.select_one("ol.history").find_next("details").text  # the audit trail
+    assert "Kasus dibuka" in page.select_one("ol.history").find_next("details").text  # the audit trail
     back = BeautifulSoup(client.get(f"/cases/{earlier}").text, "html.parser")
     assert back.select_one("#linked-next a")["href"] == f"/cases/{new}"
-    assert "case.new_case_linked" in back.select_one("ol.history").find_next("details").text
+    trail = back.select_one("ol.history").find_next("details").text
+    assert "Kasus baru dibuka untuk unggahan yang masuk kemudian" in trail
     assert client.get(f"/api/cases/{new}").json()["case"]["previous_case_id"] == earlier
 
 

@@ -94,7 +94,7 @@ def test_other_requests_are_answered_while_a_large_import_runs(sqlite_engine: En
         state, text = wait_for_job(admin, job_id)  # type: ignore[arg-type]
         assert state == "done", text
         assert "Impor selesai." in text and "dibuat 9500, diperbarui 0, tidak berubah 0, ditolak 500." in text
-        shown = re.findall(r"<li>row (\d+): ", text)
+        shown = re.findall(r"<li>baris (\d+): ", text)
         assert [int(line) for line in shown] == sorted(expected)[:200]  # the first 200 of the 500, in order
         assert "Ditampilkan 200 baris ditolak pertama" in text
     job = _job(sqlite_engine, job_id)

@@ -22,7 +22,7 @@ def test_upload_registry_and_elections(sqlite_engine: Engine) -> None:
     csv_text = (DEMO / "registry.csv").read_text() + "DISDIK-HJ,,,,,12345,Salah NIP,,,,,active,,\n"
     done = upload_registry(client, token, csv_text.encode())
     assert done.status == 303 and done.state == "done"
-    assert "ditolak 1." in done.text and "18 digits" in done.text
+    assert "ditolak 1." in done.text and "NIP harus 18 angka" in done.text
     with Session(sqlite_engine) as s:
         assert s.exec(select(func.count()).select_from(Asn)).one() > 2
     bad = client.post(
@@ -36,7 +36,7 @@ def test_upload_registry_and_elections(sqlite_engine: Engine) -> None:
         data={"csrf_token": token},
         files={"file": ("elections.yaml", (DEMO / "elections.yaml").read_bytes(), "application/yaml")},
     )
-    assert good.status_code == 200 and "created" in good.text
+    assert good.status_code == 200 and "dibuat" in good.text
     with Session(sqlite_engine) as s:
         assert s.get(Election, "pilpres-2029") is not None
     binary = upload_registry(client, token, b"\x81\x8d\x00garbage", "x.csv")  # (FF FE would be UTF-16's mark)
@@ -57,11 +57,11 @@ def test_manage_users_on_the_page(sqlite_engine: Engine) -> None:
     }
     assert client.post("/admin/users", data=form).status_code == 303
     duplicate = client.post("/admin/users", data=form)
-    assert duplicate.status_code == 400 and "already exists" in duplicate.text
+    assert duplicate.status_code == 400 and "sudah ada" in duplicate.text
     no_agency = client.post("/admin/users", data=form | {"email": "lain@example.go.id", "agency_code": ""})
-    assert no_agency.status_code == 400 and "needs an agency" in no_agency.text
+    assert no_agency.status_code == 400 and "Pengawas harus terkait dengan satu instansi." in no_agency.text
     own = client.post(f"/admin/users/{world.user_ids['admin']}/disable", data={"csrf_token": token})
-    assert own.status_code == 303 and "cannot disable your own" in client.get("/admin/users").text
+    assert own.status_code == 303 and "tidak dapat menonaktifkan akun Anda sendiri" in client.get("/admin/users").text
     with Session(sqlite_engine) as s:
         user = s.exec(select(User).where(User.email == "baru@example.go.id")).one()
         assert (

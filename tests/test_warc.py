@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
-from monitor.collection.manual import report_url
+from monitor.collection.manual import ImportFailed, import_zeeschuimer, report_url
 from monitor.collection.service import collect_pass
 from monitor.collection.warc import WarcRecorder, created_at, warc_root
 from monitor.db import session_scope
@@ -248,6 +248,47 @@ def test_a_manual_report_points_at_the_page_as_received(
         post = session.exec(select(Post).where(Post.platform == "manual")).one()
     _, body = record_at(warc_root(tmp_path) / (post.warc_file or ""), post.warc_offset or 0)
     assert body == httpx.get(url).content and hashlib.sha256(body).hexdigest() == post.body_sha256
+
+
+def test_a_zeeschuimer_import_points_at_each_line_as_received(sqlite_engine: Engine, tmp_path: Path) -> None:
+    """An import has no HTTP response: each stored item's line of the export is archived byte for byte as a
+    WARC `resource` record naming the file, the line and the file's SHA-256; lines of people who are not
+    registered are not archived."""
+    export = Path(__file__).parent / "fixtures" / "platforms" / "zeeschuimer" / "export.ndjson"
+    with session_scope(sqlite_engine) as session:
+        asn = make_asn(session)
+        for platform, handle in (("instagram", "budi.asn"), ("tiktok", "siti_asn")):
+            session.add(Account(asn_id=asn.id, platform=platform, handle=handle))  # type: ignore[arg-type]
+    report = import_zeeschuimer(sqlite_engine, export, warc_root(tmp_path))
+    assert report.stored_new == 2 and report.lines > 2
+    lines = export.read_bytes().splitlines(keepends=True)
+    with Session(sqlite_engine) as session:
+        posts = list(session.exec(select(Post)))
+    assert len(posts) == 2
+    for post in posts:
+        assert post.warc_file and post.warc_offset is not None and post.warc_locator is None  # the whole line
+        record, body = record_at(warc_root(tmp_path) / post.warc_file, post.warc_offset)
+        headers = record.rec_headers
+        line = int(headers.get_header("Netra-Source-Line"))
+        assert record.rec_type == "resource" and body == lines[line - 1]  # the line as received
+        assert post.platform_post_id in body.decode() and hashlib.sha256(body).hexdigest() == post.body_sha256
+        assert headers.get_header("Netra-Source-Name") == "export.ndjson"
+        assert headers.get_header("Netra-Source-Sha256") == hashlib.sha256(export.read_bytes()).hexdigest()
+    files = {p.warc_file for p in posts}
+    with (warc_root(tmp_path) / files.pop()).open("rb") as handle:  # only the two stored lines are archived
+        assert [r.rec_type for r in ArchiveIterator(handle)] == ["warcinfo", "resource", "resource"]
+    assert subprocess.run([WARCIO, "check", str(warc_root(tmp_path) / posts[0].warc_file)]).returncode == 0
+
+
+def test_an_import_whose_file_cannot_be_archived_stores_nothing(sqlite_engine: Engine, tmp_path: Path) -> None:
+    export = Path(__file__).parent / "fixtures" / "platforms" / "zeeschuimer" / "export.ndjson"
+    with session_scope(sqlite_engine) as session:
+        session.add(Account(asn_id=make_asn(session).id, platform="instagram", handle="budi.asn"))  # type: ignore[arg-type]
+    warc_root(tmp_path).write_text("not a directory")
+    with pytest.raises(ImportFailed, match=r"could not archive export\.ndjson"):
+        import_zeeschuimer(sqlite_engine, export, warc_root(tmp_path))
+    with Session(sqlite_engine) as session:
+        assert session.exec(select(Post)).all() == []
 
 
 def _pack(engine: Engine, case_id: int, root: Path) -> zipfile.ZipFile:

@@ -10,8 +10,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from monitor.cli._common import console, err_console, ready_engine, settings
-from monitor.collection.manual import ReportError, import_zeeschuimer, report_url
+from monitor.collection.manual import ImportFailed, ReportError, import_zeeschuimer, report_url
 from monitor.collection.service import CollectSummary, account_labels, collect_pass, count_due
+from monitor.collection.warc import warc_root
 from monitor.registry.nip import NipError, normalise_nip, parse_nip
 from scrapers.registry import SCRAPERS
 
@@ -100,7 +101,11 @@ def import_zeeschuimer_command(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A Zeeschuimer .ndjson export."),
 ) -> None:
     """Import a Zeeschuimer export: items by registered instagram/tiktok/x accounts are stored."""
-    result = import_zeeschuimer(ready_engine(), file)
+    try:
+        result = import_zeeschuimer(ready_engine(), file, warc_root(settings().data_dir))
+    except ImportFailed as exc:
+        err_console.print(f"[red]Not imported:[/red] {escape(str(exc))}", highlight=False)
+        raise typer.Exit(2) from exc
     for number, reason in result.rejected[:MAX_ERRORS_SHOWN]:
         err_console.print(f"[red]line {number} rejected:[/red] {escape(reason)}", highlight=False)
     if len(result.rejected) > MAX_ERRORS_SHOWN:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+import hashlib
+import io
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
@@ -16,7 +18,7 @@ from monitor.collection.store import AccountOutcome, store_result
 from monitor.collection.warc import WarcRecorder, warc_root
 from monitor.config import Settings
 from monitor.db import session_scope
-from monitor.models import Account, Asn
+from monitor.models import Account, Asn, utcnow
 from monitor.registry.accounts import collectable
 from scrapers import zeeschuimer
 from scrapers.base import FetchResult, ScrapedPost, parse_time
@@ -30,6 +32,10 @@ MAX_TEXT = 20_000
 
 class ReportError(Exception):
     """A manual report that cannot be taken: unknown NIP, bad URL, page not reachable."""
+
+
+class ImportFailed(Exception):
+    """An import that stored nothing: its file could not be archived as evidence."""
 
 
 def page_text(html: str) -> tuple[str, str | None]:
@@ -126,10 +132,15 @@ class ImportReport:
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
 
 
-def import_zeeschuimer(engine: Engine, path: Path) -> ImportReport:
-    """Store items whose author is a registered account on instagram, tiktok or x; reject bad lines."""
+def import_zeeschuimer(engine: Engine, path: Path, warc_dir: Path) -> ImportReport:
+    """Store items whose author is a registered account on instagram, tiktok or x; reject bad lines.
+
+    Each stored item's line is its evidence: archived byte for byte as a WARC `resource` record under
+    `warc_dir` before anything is stored, naming the file and the line it came from (and the file's
+    SHA-256, so the export itself can be matched later). Lines of people who are not registered are not
+    archived: an export holds whatever the browser saw, and Netra keeps only what it monitors. When the
+    archive cannot be written nothing is stored (ImportFailed)."""
     report = ImportReport()
-    by_account: dict[int, list[ScrapedPost]] = {}
     with Session(engine) as session:
         accounts = {
             (a.platform, a.handle.lower()): a.id
@@ -138,26 +149,38 @@ def import_zeeschuimer(engine: Engine, path: Path) -> ImportReport:
                 select(Account).where(col(Account.platform).in_(("instagram", "tiktok", "x")), collectable())
             )
         }
-    with path.open("rb") as handle:  # decoded line by line: one line that is not UTF-8 is that line's error
-        for number, data in enumerate(handle, start=1):
-            if not data.strip():
+    data = path.read_bytes()
+    kept: list[tuple[int, bytes, int, ScrapedPost]] = []  # line number, line as received, account, post
+    # decoded line by line: one line that is not UTF-8 is that line's error
+    for number, raw in enumerate(io.BytesIO(data), start=1):
+        if not raw.strip():
+            continue
+        report.lines += 1
+        try:
+            line = zeeschuimer.decode_line(raw)
+            item = zeeschuimer.parse_line(line)
+            if zeeschuimer.platform_of(item) is None:
+                report.unsupported += 1
                 continue
-            report.lines += 1
-            try:
-                line = zeeschuimer.decode_line(data)
-                item = zeeschuimer.parse_line(line)
-                if zeeschuimer.platform_of(item) is None:
-                    report.unsupported += 1
-                    continue
-                post = zeeschuimer.to_post(item, raw=line.rstrip("\r\n"))
-            except BadPayload as exc:
-                report.rejected.append((number, str(exc)))
-                continue
-            account_id = accounts.get((post.platform, post.author_handle))
-            if account_id is None:
-                report.unregistered += 1
-                continue
-            by_account.setdefault(account_id, []).append(post)  # type: ignore[arg-type]
+            post = zeeschuimer.to_post(item, raw=line.rstrip("\r\n"))
+        except BadPayload as exc:
+            report.rejected.append((number, str(exc)))
+            continue
+        account_id = accounts.get((post.platform, post.author_handle))
+        if account_id is None:
+            report.unregistered += 1
+            continue
+        kept.append((number, raw, account_id, post))
+    by_account: dict[int, list[ScrapedPost]] = {}
+    source = {"name": path.name, "sha256": hashlib.sha256(data).hexdigest()}
+    try:
+        with WarcRecorder(warc_dir, purpose="Zeeschuimer import") as recorder:
+            for number, raw, account_id, post in kept:
+                capture = recorder.record_file(raw, "application/json", utcnow(), source | {"line": str(number)})
+                by_account.setdefault(account_id, []).append(replace(post, capture=capture))
+            recorder.sync()
+    except OSError as exc:
+        raise ImportFailed(f"could not archive {path.name}: {exc}; nothing stored") from exc
     for account_id, posts in by_account.items():
         handle_ids = {p.author_id for p in posts}
         result = FetchResult(posts=posts, platform_user_id=next(iter(handle_ids)) if len(handle_ids) == 1 else None)

@@ -102,6 +102,26 @@ def response_member(exchange: Exchange) -> tuple[bytes, str]:
     return _gzip_member(out.getvalue()), record_id
 
 
+def resource_member(
+    uri: str, body: bytes, at: datetime, content_type: str, fields: dict[str, str]
+) -> tuple[bytes, str]:
+    """One gzipped `resource` record holding `body` as received by other means than HTTP (a file someone
+    handed in), and its WARC-Record-ID. `fields`: extra WARC headers (Netra-*)."""
+    out = io.BytesIO()
+    writer = _Sha256Writer(out, gzip=False, warc_version="1.1")
+    record = writer.create_warc_record(
+        uri,
+        "resource",
+        payload=io.BytesIO(body),
+        length=len(body),
+        warc_content_type=content_type,
+        warc_headers_dict={"WARC-Date": _iso(at), **fields},
+    )
+    record_id = record.rec_headers.get_header("WARC-Record-ID")
+    writer.write_record(record)
+    return _gzip_member(out.getvalue()), record_id
+
+
 class WarcRecorder:
     """A `scrapers.capture.Recorder` writing one WARC file per run under `root` (see the module's doc).
     Thread-safe: responses are recorded on the event loop while `sync` runs in the storing thread."""
@@ -140,6 +160,18 @@ class WarcRecorder:
 
     def record(self, exchange: Exchange) -> CaptureRef:
         member, record_id = response_member(exchange)  # built outside the lock: the CPU part
+        return self._append(member, record_id, exchange.decoded_sha256)
+
+    def record_file(self, body: bytes, content_type: str, received_at: datetime, source: dict[str, str]) -> CaptureRef:
+        """Archive bytes handed in rather than fetched (a line of an export imported by hand) as a `resource`
+        record. Its URI names the content (`urn:sha256:`), as such bytes have no address; `source` says
+        where they came from, as `Netra-Source-<Key>` headers (file name, line, the file's SHA-256)."""
+        digest = hashlib.sha256(body).hexdigest()
+        fields = {f"Netra-Source-{key.capitalize()}": value for key, value in source.items()}
+        member, record_id = resource_member(f"urn:sha256:{digest}", body, received_at, content_type, fields)
+        return self._append(member, record_id, digest)
+
+    def _append(self, member: bytes, record_id: str, body_sha256: str) -> CaptureRef:
         with self._lock:
             handle = self._file
             if handle is None or handle.tell() + len(member) > self.max_bytes:
@@ -154,7 +186,7 @@ class WarcRecorder:
                 raise
             self._dirty = True
             self.records += 1
-            return CaptureRef(self._name, record_id, offset, len(member), exchange.decoded_sha256)
+            return CaptureRef(self._name, record_id, offset, len(member), body_sha256)
 
     def _abandon(self, offset: int) -> None:
         """After a failed write: cut the partial member off and start a new file with the next record."""

@@ -117,6 +117,7 @@ def open_or_join(
         election_id=decision.election_id,
         candidate_number=score.target_candidate_number if decision.election_id else None,
         party=score.target_party,
+        in_asn_region=decision.in_asn_region,
         detected_at=now,
         deadline=rules.deadline(now),
         updated_at=now,

@@ -65,6 +65,9 @@ class Case(SQLModel, table=True):
     election_id: str | None = None
     candidate_number: int | None = None
     party: str | None = None
+    # Whether the target election is held where the ASN serves (national ones always are); None when no
+    # election was resolved. Priority only: the ban holds for every election (the queue's region tab).
+    in_asn_region: bool | None = None
     status: CaseStatus = Field(default=CaseStatus.open, index=True, sa_type=String(32))
     assignee_id: int | None = Field(default=None, foreign_key="user.id")
     detected_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

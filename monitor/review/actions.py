@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, or_
+from sqlalchemy import and_, bindparam, func, or_
 from sqlmodel import Session, select
 
 from monitor.audit import record
 from monitor.model.corrections import CorrectionError, correction_of
-from monitor.models import Case, CaseStatus, ReviewAction, Role, User, utcnow
+from monitor.models import Case, CasePost, CaseStatus, ReviewAction, Role, User, utcnow
 from monitor.models.cases import UNDECIDED
 from monitor.review.case_detail import first_confirmer
 from monitor.review.cases import ACTIVE_STATUSES, CaseNotFound, Viewer, scoped_case
@@ -97,6 +97,20 @@ def _reason(reason: str | None) -> str:
     return text
 
 
+UNSEEN_POSTS = "posts joined this case since the page was opened; reload it and look at them first"
+
+
+def _check_seen(session: Session, case: Case, seen_posts: int | None) -> None:
+    """Refuse a decision made on fewer joined posts than the case now holds: a repost or an edit that
+    joined while the reviewer read the page would otherwise be confirmed or dismissed unseen. Callers
+    that do not say what they saw (`None`: scripts, older API clients) are not checked."""
+    if seen_posts is None:
+        return
+    joined = session.exec(select(func.count()).select_from(CasePost).where(CasePost.case_id == case.id)).one()
+    if joined > seen_posts:
+        raise ActionError(UNSEEN_POSTS)
+
+
 check_reason = _reason  # the same rule for other reviewer actions (monitor/flagging/near_misses.py)
 
 
@@ -147,13 +161,15 @@ def _corrected(
 
 def confirm(
     session: Session, viewer: Viewer, case_id: int, *, category: str, reason: str, note: str = "",
-    label: str = "", target: str = "",
+    label: str = "", target: str = "", seen_posts: int | None = None,
 ) -> ActionResult:  # fmt: skip
-    """`label` / `target` (optional): the reviewer's correction of the model's reading (monitor.model.corrections)."""
+    """`label` / `target` (optional): the reviewer's correction of the model's reading (monitor.model.corrections).
+    `seen_posts`: how many joined posts the reviewer's page showed (see `_check_seen`)."""
     reason = _reason(reason)
     if category not in CATEGORIES:
         raise ActionError(f"category must be one of: {', '.join(CATEGORIES)}")
     case = _act(session, viewer, case_id, "confirm")
+    _check_seen(session, case, seen_posts)
     details: dict[str, object] = {"category": category, "note": note.strip()}
     if case.status == CaseStatus.awaiting_second:
         first = first_confirmer(session, case)
@@ -166,10 +182,12 @@ def confirm(
 
 
 def dismiss(
-    session: Session, viewer: Viewer, case_id: int, *, reason: str, label: str = "", target: str = ""
-) -> ActionResult:
+    session: Session, viewer: Viewer, case_id: int, *, reason: str, label: str = "", target: str = "",
+    seen_posts: int | None = None,
+) -> ActionResult:  # fmt: skip
     reason = _reason(reason)
     case = _act(session, viewer, case_id, "dismiss")
+    _check_seen(session, case, seen_posts)
     # The reviewer's "no" becomes a training example: netral, unless they corrected the label (a post can
     # take a side and still not be this ASN's violation; the stance model should learn the side).
     details = _corrected(session, viewer, case, {}, label, target, confirming=False)

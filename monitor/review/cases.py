@@ -45,6 +45,8 @@ __all__ = [
 
 ACTIVE_STATUSES = UNDECIDED  # waiting for a judgement: the queue's default tab, the only ones that can be late
 SortKey = Literal["score", "deadline", "date"]
+# The region tab: cases whose election is held where the ASN serves, held elsewhere, or not resolved.
+RegionChoice = Literal["own", "other", "unknown"]
 
 
 class CaseNotFound(LookupError):
@@ -95,6 +97,7 @@ class CaseFilters:
     date_to: datetime | None = None
     overdue: bool = False
     q: str | None = None  # NIP or part of the ASN's name
+    region: RegionChoice | None = None
     sort: SortKey = "score"
 
 
@@ -113,6 +116,7 @@ class QueueRow(NamedTuple):  # not a frozen dataclass: 51 are built per page, a 
     excerpt: str
     candidate_number: int | None
     election_id: str | None
+    in_asn_region: bool | None  # the election is held where the ASN serves (None: no election resolved)
 
     @property
     def overdue(self) -> bool:
@@ -145,6 +149,8 @@ _CONDITIONS: dict[str, Any] = {
         col(Case.deadline) < bindparam("overdue_at"), col(Case.status).in_([s.value for s in ACTIVE_STATUSES])
     ),
     "q": lambda: or_(Asn.nip == bindparam("q"), func.lower(Asn.name).contains(bindparam("q_lower"))),
+    "in_asn_region": lambda: Case.in_asn_region == bindparam("in_asn_region"),
+    "region_unknown": lambda: col(Case.in_asn_region).is_(None),
 }
 
 
@@ -167,6 +173,8 @@ def _filter_params(viewer: Viewer, f: CaseFilters, now: datetime) -> dict[str, A
         "overdue_at": now if f.overdue else None,
         "q": term or None,
         "q_lower": term.lower() or None,
+        "in_asn_region": {"own": True, "other": False}.get(f.region or ""),
+        "region_unknown": True if f.region == "unknown" else None,
     }
     return {k: v for k, v in values.items() if v is not None}
 
@@ -217,6 +225,7 @@ def _queue_statement(names: frozenset[str], sort: str, after: bool, limit: int) 
             func.substr(Post.text, 1, 240),
             Case.candidate_number,
             Case.election_id,
+            Case.in_asn_region,
         )
         .join(Asn, col(Asn.id) == Case.asn_id)
         .join(Agency, col(Agency.id) == Case.agency_id)

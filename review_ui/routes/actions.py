@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
@@ -46,10 +47,11 @@ def case_action(
     assignee_id: int = Form(0),
     correct_label: str = Form(""),  # confirm / dismiss: the reviewer's correction of the model's reading
     correct_target: str = Form(""),
+    seen_posts: int | None = Form(None),  # confirm / dismiss: the joined posts the page showed
     v: Viewer = Depends(viewer),
     session: Session = Depends(db),
 ) -> RedirectResponse:
-    fix = {"label": correct_label, "target": correct_target}
+    fix: dict[str, Any] = {"label": correct_label, "target": correct_target, "seen_posts": seen_posts}
     try:
         if action == "confirm":
             result = act.confirm(session, v, case_id, category=category, reason=reason, note=note, **fix)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, select
@@ -13,8 +15,10 @@ from monitor.models import Agency, ImportJob, User
 from monitor.registry.elections import import_elections, read_elections_file
 from monitor.registry.import_jobs import ImportBusy, job_state, recent_jobs, start_registry_import
 from monitor.review.cases import Viewer
+from review_ui.audit_text import sentence_text
 from review_ui.deps import admin_only, db
-from review_ui.i18n import translate
+from review_ui.i18n import translate, translate_error
+from review_ui.import_text import entity_text, rejected_row_text
 from review_ui.render import flash, lang_of, page
 from review_ui.security import csrf_protect
 
@@ -51,7 +55,7 @@ def add_user(
         )
     except UserError as exc:
         session.rollback()
-        flash(request, str(exc), "error")
+        flash(request, translate_error(lang_of(request), str(exc)), "error")
         return _users_page(request, v, session, 400)
     session.commit()
     flash(request, translate(lang_of(request), "saved"))
@@ -81,7 +85,7 @@ def change_user(
             reset_password(session, user.email, password, actor=v.email)
     except UserError as exc:
         session.rollback()
-        flash(request, str(exc), "error")
+        flash(request, translate_error(lang_of(request), str(exc)), "error")
         return RedirectResponse("/admin/users", status_code=303)
     session.commit()
     flash(request, translate(lang_of(request), "saved"))
@@ -96,13 +100,24 @@ def import_form(
     runs (the page reloads itself every few seconds), its result or error after."""
     shown = session.get(ImportJob, job) if job is not None else None
     jobs = [(j, job_state(j)) for j in recent_jobs(session)]
+    lang = lang_of(request)
     context: dict[str, object] = {"viewer": v, "result": None, "job": shown, "jobs": jobs}
+    # the importer's English counts and rejected rows in the page's language
+    context |= {"entity_text": partial(entity_text, lang), "rejected_row_text": partial(rejected_row_text, lang)}
     if shown is not None:
         context["state"] = job_state(shown)
     response = page(request, "admin_import.html", context, 404 if job is not None and shown is None else 200)
     if shown is not None and context["state"] == "running":
         response.headers["Refresh"] = str(REFRESH_S)  # no script needed (the CSP allows only our own file)
     return response
+
+
+def _error_of(request: Request, exc: Exception) -> dict[str, object]:
+    """An upload's error for the page: in its language where the catalogue has the sentence; else the
+    parser's own English, marked as English (`technical`) under an Indonesian lead."""
+    message = str(exc)
+    shown = translate_error(lang_of(request), message)
+    return {"error": shown, "technical": shown == message}
 
 
 async def _read_bytes(upload: UploadFile) -> bytes:
@@ -123,7 +138,7 @@ async def import_registry(request: Request, file: UploadFile = File(...), v: Vie
         engine = request.app.state.engine
         job_id = await run_in_threadpool(start_registry_import, engine, data, filename, v.email)
     except ValueError as exc:
-        result = {"kind": "registry", "filename": filename, "error": str(exc)}
+        result = {"kind": "registry", "filename": filename, **_error_of(request, exc)}
         return page(request, "admin_import.html", {"viewer": v, "result": result, "jobs": []}, 400)
     except ImportBusy as exc:
         error = translate(lang_of(request), "import_busy", job=exc.job.id, actor=exc.job.actor)
@@ -148,9 +163,10 @@ async def import_election_yaml(
         return report.summary()
 
     try:
-        result["summary"] = await run_in_threadpool(store, await _read_bytes(file))
+        summary = await run_in_threadpool(store, await _read_bytes(file))
+        result["summary"] = sentence_text(lang_of(request), summary)  # the importer's English, in words
     except ValueError as exc:  # RegistryError and TextDecodeError are ValueErrors
         await run_in_threadpool(session.rollback)
-        result["error"] = str(exc)
+        result |= _error_of(request, exc)
         status = 400
     return page(request, "admin_import.html", {"viewer": v, "result": result, "jobs": []}, status)

@@ -46,6 +46,9 @@ class CaseSummary(BaseModel):
     excerpt: str | None
     election_id: str | None
     candidate_number: int | None
+    in_asn_region: bool | None = Field(
+        description="the election is held where the ASN serves (None: no election resolved); priority only"
+    )
 
 
 class CaseList(BaseModel):
@@ -66,6 +69,12 @@ class ActionIn(BaseModel):
     correct_label: str = Field("", description="confirm, dismiss: the right label (dukungan, serangan, netral)")
     correct_target: str = Field(
         "", description="confirm, dismiss: the right target, c:<election id>:<candidate number>, p:<party>, or none"
+    )
+    seen_posts: int | None = Field(
+        None,
+        ge=0,
+        description="confirm, dismiss: how many joined posts you looked at (len of the case's joined_posts); "
+        "refused with 400 when more have joined since",
     )
 
 
@@ -166,10 +175,11 @@ def act_on_case(
     try:
         if action == "confirm":
             result = act.confirm(session, v, case_id, category=body.category or "", reason=body.reason, note=body.note,
-                                 label=body.correct_label, target=body.correct_target)  # fmt: skip
+                                 label=body.correct_label, target=body.correct_target,
+                                 seen_posts=body.seen_posts)  # fmt: skip
         elif action == "dismiss":
             result = act.dismiss(session, v, case_id, reason=body.reason, label=body.correct_label,
-                                 target=body.correct_target)  # fmt: skip
+                                 target=body.correct_target, seen_posts=body.seen_posts)  # fmt: skip
         elif action == "clarify":
             result = act.request_clarification(session, v, case_id, reason=body.reason)
         elif action == "answer":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
@@ -12,6 +14,7 @@ from monitor.registry.names import Target, registry_names
 from monitor.review.actions import CATEGORIES, FORWARD_TARGETS, offered_actions
 from monitor.review.case_view import case_view
 from monitor.review.cases import Viewer
+from review_ui.audit_text import action_text, actor_text, review_action_text
 from review_ui.deps import db, in_thread, viewer
 from review_ui.evidence_download import evidence_response
 from review_ui.highlight import highlight_post
@@ -56,6 +59,10 @@ def _case_page(request: Request, v: Viewer, session: Session, case_id: int) -> R
         # cached per agency for a few seconds; `assign` checks the chosen user against the database
         "assignable": request.app.state.assignable.get(session, detail.case.agency_id) if "assign" in offered else [],
         "trail": trail(session, "case", str(case_id), limit=200),
+        # the history's and the trail's actions in words, never `case.confirm`
+        "review_action_text": partial(review_action_text, lang),
+        "action_text": partial(action_text, lang),
+        "actor_text": partial(actor_text, lang),
         "earlier_cases": earlier_cases,  # the list's HTML, built in Python (review_ui.html_rows)
     }
     return page(request, "case.html", context)

@@ -64,6 +64,10 @@ def _queue_page(request: Request, v: Viewer, session: Session) -> Response:
         "params": dict(kept),
         "options": _options(request, session, v),
         "status_link": lambda s: "/cases?" + urlencode([*base, ("status", s)]),
+        # the region tabs: priority only, every case stays under "all regions"
+        "region_link": lambda r: (
+            "/cases?" + urlencode([*((k, val) for k, val in kept if k != "region"), *([("region", r)] if r else [])])
+        ),
         "next_link": "/cases?" + urlencode([*kept, ("after", result.next_cursor)]) if result.next_cursor else None,
         "first_link": "/cases?" + urlencode(kept) if request.query_params.get("after") else None,
         "filters": filters,

@@ -1,11 +1,13 @@
-// Netra review page: keyboard shortcuts and the deadline countdown. No framework, no network.
+// Netra review page: keyboard shortcuts, the deadline countdown and the cells' captions for phones.
+// No framework, no network.
 (function () {
   "use strict";
   function typing(e) {
     var t = e.target;
     return t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
   }
-  var rows = Array.prototype.slice.call(document.querySelectorAll("tr.row"));
+  // Only rows that lead to a case: a near miss is a row too, but opening it would go nowhere.
+  var rows = Array.prototype.slice.call(document.querySelectorAll("tr.row[data-href]"));
   var current = -1;
   function select(i) {
     if (!rows.length) return;
@@ -59,16 +61,27 @@
   if (window.location.hash === "#confirm" || window.location.hash === "#dismiss") {
     focusAction(window.location.hash.slice(1));
   }
-  // The countdown: refresh the remaining time every minute without reloading.
-  var lang = document.documentElement.lang;
+  // On a phone each table row is a card and the header row is hidden (style.css): give every cell that
+  // has no caption of its own (the queue's come from the server) its column's name, shown beside it.
+  document.querySelectorAll("table").forEach(function (table) {
+    var header = table.querySelector("tr");
+    var names = header ? Array.prototype.map.call(header.querySelectorAll("th"), function (th) { return th.textContent.trim(); }) : [];
+    table.querySelectorAll("tr").forEach(function (tr) {
+      Array.prototype.forEach.call(tr.querySelectorAll("td"), function (td, i) {
+        if (!td.hasAttribute("data-label") && td.colSpan === 1 && names[i]) td.setAttribute("data-label", names[i]);
+      });
+    });
+  });
+  // The countdown: refresh the remaining time every minute without reloading. Its words come from the
+  // page's message catalogue (data-overdue; data-remaining, with {days} and {hours} to fill), not from here.
   function tick() {
     document.querySelectorAll("[data-deadline]").forEach(function (el) {
       var ms = new Date(el.dataset.deadline).getTime() - Date.now();
       var label = el.textContent.split(":")[0];
       var when = el.textContent.slice(el.textContent.lastIndexOf("("));
-      if (ms <= 0) { el.textContent = label + ": " + (lang === "en" ? "Overdue" : "Lewat tenggat") + " " + when; el.classList.add("late"); return; }
+      if (ms <= 0) { el.textContent = label + ": " + el.dataset.overdue + " " + when; el.classList.add("late"); return; }
       var d = Math.floor(ms / 86400000), h = Math.floor((ms % 86400000) / 3600000);
-      el.textContent = label + ": " + (lang === "en" ? d + " d " + h + " h left" : "sisa " + d + " hari " + h + " jam") + " " + when;
+      el.textContent = label + ": " + el.dataset.remaining.replace("{days}", d).replace("{hours}", h) + " " + when;
     });
   }
   setInterval(tick, 60000);

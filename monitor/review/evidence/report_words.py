@@ -74,6 +74,10 @@ REPORT_ID: dict[str, str] = {
 }
 
 REPORT_EN: dict[str, str] = {
+    "report_by": "{name}, {at}",
+    "report_nip": "NIP",
+    "report_platform": "Platform",
+    "report_none": "-",
     "report_title": "Report of a suspected breach of ASN neutrality",
     "report_case_no": "Case number",
     "report_sec_decision": "Reviewers' decision",
