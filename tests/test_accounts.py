@@ -16,7 +16,7 @@ from monitor.collection.service import count_due
 from monitor.config import Settings
 from monitor.db import make_engine, upgrade
 from monitor.models import Account, Asn, AuditLog, Case, Post
-from monitor.work.tasks import due_accounts
+from monitor.work.due import due_accounts
 from tests.conftest import sqlite_url
 from tests.utils.cli import netra
 from tests.utils.review import World, csrf_of, login, make_client, seed_world

@@ -13,8 +13,8 @@ from sqlmodel import Session
 from monitor.config import Settings
 from monitor.models import Election
 from monitor.work.daemon import Daemon, plan_batches
+from monitor.work.due import due_accounts
 from monitor.work.runner import LocalRunner
-from monitor.work.tasks import due_accounts
 from tests.utils.factories import make_account, make_asn
 from tests.utils.procs import wait_for
 

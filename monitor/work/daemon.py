@@ -32,9 +32,9 @@ from monitor.access.login_throttle import LoginThrottle
 from monitor.audit_checkpoints import write_checkpoint
 from monitor.config import Settings
 from monitor.models import utcnow
+from monitor.work.due import due_accounts
 from monitor.work.leader import Leader
 from monitor.work.runner import Runner
-from monitor.work.tasks import due_accounts
 from scrapers.registry import SCRAPERS
 
 __all__ = ["Daemon", "Dispatch", "plan_batches"]

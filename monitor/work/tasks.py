@@ -10,10 +10,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, is_dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, or_
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from monitor import metrics
@@ -21,17 +20,14 @@ from monitor.collection.service import collect_accounts, collect_pass
 from monitor.config import Settings
 from monitor.digest.service import retry_due_digests, send_weekly_digests
 from monitor.flagging.open_cases import open_new_cases
-from monitor.flagging.rules import AsnPlace, ElectionPlace, election_concerns
 from monitor.model.scoring import NoModelError, score_pending
-from monitor.models import Account, Asn, Election, utcnow
+from monitor.models import Account
 from monitor.privacy.retention import purge_expired_text
 from monitor.privacy.warc_retention import purge_expired_warcs
-from monitor.registry.accounts import collectable
 
 __all__ = [
     "TASKS",
     "collect_batch",
-    "due_accounts",
     "process_new",
     "purge",
     "retry_digests",
@@ -163,55 +159,3 @@ def run_task(engine: Engine, settings: Settings, task: str, **kwargs: Any) -> di
 def stored_new(task: str, result: dict[str, Any]) -> bool:
     """Whether a finished task stored posts that now wait for the model."""
     return task == "collect_batch" and any(int(result.get(k) or 0) > 0 for k in ("posts_new", "posts_changed"))
-
-
-def hot_places(session: Session, day: Any, margin_days: int) -> tuple[bool, list[ElectionPlace]]:
-    """Elections in their campaign/quiet period or around voting day: (a national one is hot, the others)."""
-    hot: list[ElectionPlace] = []
-    national = False
-    for e in session.exec(select(Election)):
-        start = e.campaign_start or e.voting_day - timedelta(days=margin_days)
-        if start <= day <= e.voting_day + timedelta(days=margin_days):
-            place = ElectionPlace(e.id, str(e.level), e.region, e.province)
-            national = national or place.is_national
-            hot.append(place)
-    return national, hot
-
-
-def due_accounts(engine: Engine, settings: Settings, platform: str, *, now: datetime | None = None) -> list[int]:
-    """Accounts of `platform` whose polling interval has run out, tighter where an election is hot."""
-    now = now or utcnow()
-    sched = settings.scheduler
-    normal = timedelta(minutes=sched.interval_min.get(platform, 120))
-    hot_interval = timedelta(minutes=sched.campaign_interval_min.get(platform, sched.interval_min.get(platform, 120)))
-    day = now.astimezone(_tz(sched.timezone)).date()
-    with Session(engine) as session:
-        national_hot, hot = hot_places(session, day, sched.hot_margin_days)
-        shortest = min(normal, hot_interval) if hot else normal
-        rows = session.exec(
-            select(Account.id, Account.last_collected_at, Asn.region, Asn.province)
-            .join(Asn, col(Asn.id) == col(Account.asn_id))
-            .where(
-                Account.platform == platform,
-                Asn.status == "active",
-                collectable(),  # neither rejected nor removed (monitor.registry.accounts)
-                or_(col(Account.last_collected_at).is_(None), col(Account.last_collected_at) <= now - shortest),
-            )
-            .order_by(col(Account.last_collected_at).asc().nulls_first(), col(Account.id))
-        ).all()
-    due: list[int] = []
-    for account_id, last, region, province in rows:
-        if last is None:
-            due.append(account_id)
-            continue
-        place = AsnPlace(region, province)
-        is_hot = national_hot or any(election_concerns(e, place) for e in hot)
-        if last <= now - (hot_interval if is_hot else normal):
-            due.append(account_id)
-    return due
-
-
-def _tz(name: str) -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
