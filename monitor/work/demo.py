@@ -25,7 +25,7 @@ from monitor.registry.csv_import import import_registry_csv
 from monitor.registry.elections import import_elections
 from scrapers.loopback import LoopbackServer, World
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_PASSWORD = "demo-netra-2026"
 # Feed URLs in the demo registry that the loopback source stands in for, and its names for them.
 DEMO_FEEDS = {"https://dewiputri.blog.demo/feed.xml": "dewiputri", "https://lilis.blog.demo/feed.xml": "lilis"}
