@@ -20,7 +20,7 @@ from monitor.cases import Viewer
 from monitor.elections import import_elections
 from monitor.evidence_archive import forward_with_pack
 from monitor.flagging import FlagRules
-from monitor.models import Account, Asn, Case, CaseStatus, Post, Score, User
+from monitor.models import Account, Asn, Case, CaseStatus, CollectStatus, Post, Score, User
 from monitor.near_misses import mark_checked, open_by_hand
 from tests.utils.factories import make_post, make_score
 from tests.utils.review_showcase import Showcase, seed_showcase
@@ -98,6 +98,8 @@ def seed_full_history(engine: Engine) -> FullHistory:
 
         assert account is not None and account.id is not None
         change_account(s, account.id, "verify", reason="Dicocokkan dengan data BKN.", actor=admin.email)
+        account.last_status, account.last_collected_at = CollectStatus.rate_limited, datetime.now(UTC)
+        s.add(account)
         extra = create_user(s, "tamu@bawaslu.example.go.id", "Tamu Sementara", "auditor", password="kata-sandi-uji-123",
                             actor=admin.email)  # fmt: skip
         disable_user(s, extra.email, actor=admin.email)

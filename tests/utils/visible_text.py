@@ -33,7 +33,8 @@ ENGLISH_WORDS = frozenset(
     outcome side sanction sanctioned decided category note entry entries checkpoint verify chain broken
     intact page because only must read second first training hand near miss queue dashboard import
     filters filter search select next older enable disable disabled enabled password reset upload file
-    language lang all any active inactive unknown other own
+    language lang all any active inactive unknown other own never private suspended limited blocked configured
+    ok
     """.split()  # noqa: SIM905  (a word list reads and grows more easily as text)
 )
 
