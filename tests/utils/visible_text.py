@@ -56,7 +56,7 @@ def visible_texts(html: str) -> list[str]:
     soup = BeautifulSoup(html, "html.parser")
     for hidden in soup.find_all(["script", "style"]):
         hidden.decompose()
-    for raw in soup.select('.raw, [lang="en"]'):
+    for raw in soup.select('.raw, body [lang="en"]'):  # within the page: <html lang="en"> is the page
         raw.decompose()
     texts = [str(node).strip() for node in soup.find_all(string=True)]
     for element in soup.find_all(True):
