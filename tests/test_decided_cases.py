@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from monitor import open_cases
 from monitor.audit import verify
 from monitor.auth import create_user
 from monitor.case_actions import dismiss
@@ -21,7 +22,6 @@ from monitor.db import session_scope
 from monitor.digest.content import collapse_reposts
 from monitor.digest.queries import new_cases
 from monitor.models import Account, AuditLog, Case, CasePost, Post, User
-from monitor import open_cases
 from monitor.open_cases import open_new_cases
 from scrapers import telegram
 from tests.utils.concurrency import run_concurrently
