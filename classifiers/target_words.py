@@ -62,6 +62,16 @@ def spoken_numbers(folded: str) -> list[int]:
     return [n for n in out if n > 0]
 
 
+# "the last one on the ballot", "paling kanan": the highest number of its election; "paling kiri": number 1
+_LAST = re.compile(r"(?<!\w)(?:paling|nomor|nomer|no|urutan)\s+(?:buncit|akhir|terakhir|belakang|kanan|bontot)(?!\w)")
+_FIRST = re.compile(r"(?<!\w)(?:paling|nomor|nomer|urutan)\s+(?:kiri|awal|depan|pertama)(?!\w)")
+
+
+def ballot_ends(folded: str) -> tuple[bool, bool]:
+    """Whether the post points at the first and at the last candidate of the ballot by position."""
+    return bool(_FIRST.search(folded)), bool(_LAST.search(folded))
+
+
 # Colour emojis: supporters sign posts with their side's colour (🧡, 💚, 🔵).
 COLOUR_EMOJI = {
     "oranye": "🧡🟠🔶", "hijau": "💚🟢🍏", "kuning": "💛🟡", "biru": "💙🔵🔷", "merah": "❤🔴♥🌹",

@@ -33,7 +33,14 @@ from classifiers.listwise import fit_conditional_logit
 from classifiers.matcher import Marked, target_of
 from classifiers.matcher_rules import LEVEL_WORDS, fold
 from classifiers.registry import ElectionSpec, RegistrySpec
-from classifiers.target_words import colour_emoji_count, concepts_of, level_hints, spelt_out, spoken_numbers
+from classifiers.target_words import (
+    ballot_ends,
+    colour_emoji_count,
+    concepts_of,
+    level_hints,
+    spelt_out,
+    spoken_numbers,
+)
 
 FILENAME = "targets.json"
 L2 = 0.1  # the conditional logit's weight penalty, chosen on the dev authors (benchmarks/targets.py)
@@ -45,7 +52,7 @@ FEATURES = (
     "in_region", "colour_word", "partai_colour", "incumbent", "named_shared", "spoken_number", "colour_emoji",
     "concept", "level_hint", "election_named", "level_presiden", "level_gubernur", "level_bupati",
     "level_walikota", "level_legislatif", "partai_name", "in_hashtag", "name_word", "region_word", "in_province", "named_region_elsewhere",
-    "party_and_number",
+    "party_and_number", "ballot_end",
 )  # fmt: skip
 LEVELS = ("presiden", "gubernur", "bupati", "walikota", "legislatif")
 
@@ -81,6 +88,7 @@ class Entity:
     colours: re.Pattern[str] | None  # its colours as words, regional spellings included
     elections: tuple[str, ...]  # the elections it stands in (a party: those of its candidates)
     number: int | None  # a candidate's ballot number
+    last: bool  # the highest number of its election: "paling kanan", "nomor buncit"
     colour_names: tuple[str, ...]
     concepts: frozenset[str]  # the groups of words its profile uses (target_words.CONCEPTS)
     name_words: frozenset[str]  # the words of its names and aliases ("partai jukung" -> "jukung"), colours too
@@ -140,13 +148,13 @@ def _entities(registry: RegistrySpec) -> tuple[Entity, ...]:
             out.append(Entity(
                 ("c", e.id, str(c.number)), {"election": e.id, "candidate": c.number}, e.level, e.id, c.parties,
                 any(_HOLDS_OFFICE.search(fold(r)) for r in c.roles), fold(" ; ".join(words)), _quotes(c.roles), _colour_pattern(c.colours), (e.id,),
-                c.number, c.colours, concepts_of(fold(" ; ".join(c.roles))), _name_words((*c.names, *c.aliases)),
+                c.number, c.number == max(x.number for x in e.candidates), c.colours, concepts_of(fold(" ; ".join(c.roles))), _name_words((*c.names, *c.aliases)),
                 _tags((*c.names, *c.aliases)), _region_words(e.region if not e.is_national else ""),
             ))  # fmt: skip
     for p in registry.parties:
         out.append(Entity(("p", p.abbr), {"party": p.abbr}, None, None, (p.abbr,), False,
                           fold(" ; ".join(["partai", *p.colours])), (), _colour_pattern(p.colours),
-                          tuple(dict.fromkeys(stands.get(p.abbr, ()))), None, p.colours, frozenset(),
+                          tuple(dict.fromkeys(stands.get(p.abbr, ()))), None, False, p.colours, frozenset(),
                           _name_words((p.name, *p.aliases, *p.colours)), _tags((p.abbr, p.name, *p.aliases)), frozenset()))  # fmt: skip
     return tuple(out)
 
@@ -199,6 +207,7 @@ class _Post:
     after_partai: list[str]  # what follows each "partai": "partai ijo", "partai nang kuning"
     partai_next: list[str]  # the first word after each "partai"
     spoken: list[int]
+    ends: tuple[bool, bool]  # points at the first / the last of the ballot by position
     concepts: frozenset[str]
     hashtags: list[str]  # bodies, folded
     words: set[str]
@@ -225,7 +234,8 @@ def _read_post(text: str, marked: Marked, registry: RegistrySpec, region: str | 
         office_now={level for level, rx in _OFFICE_NOW.items() if rx.search(folded)},
         incumbent_word=bool(_INCUMBENT.search(folded)), partai_word=bool(after_partai), after_partai=after_partai,
         partai_next=[w[0] for a in after_partai if (w := re.findall(r"\w+", a)[:1])],
-        spoken=spoken_numbers(folded), concepts=concepts_of(folded), hashtags=re.findall(r"#(\w+)", folded),
+        spoken=spoken_numbers(folded),
+        ends=ballot_ends(folded), concepts=concepts_of(folded), hashtags=re.findall(r"#(\w+)", folded),
         words=set(re.findall(r"\w+", folded)), named_elections=[m.election_id for m in marked.mentions if m.election_id],
     )  # fmt: skip
 
@@ -319,6 +329,7 @@ def _row(e: Entity, i: int, post: _Post, registry: RegistrySpec, holders: dict[s
         float(not any(eid in post.covered for eid in e.elections) and (
             any(w in post.folded for w in e.region_words) or any(m.kind == "region" and m.election_id == e.election_id for m in mentions))),
         float(not is_party and numbered + spoken > 0 and any(parties.get(p, 0.0) > 0 for p in e.parties)),
+        float(not is_party and ((post.ends[0] and e.number == 1) or (post.ends[1] and e.last))),
     ]  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from classifiers.corpus.load import bundled_data
 from classifiers.matcher import mark, target_of
 from classifiers.matcher_rules import fold
 from classifiers.registry import load_registry, parse_registry
-from classifiers.target_words import concepts_of, spoken_numbers
+from classifiers.target_words import ballot_ends, concepts_of, spoken_numbers
 from classifiers.targets import FILENAME, TargetRanker, fit_ranker, load_ranker, resolve_target, save_ranker
 
 REGISTRY = parse_registry("""
@@ -214,6 +214,19 @@ def test_weights_for_a_feature_this_code_does_not_compute_fall_back_to_the_menti
 )
 def test_numbers_said_in_any_form_are_read(text: str, numbers: list[int]) -> None:
     assert spoken_numbers(fold(text)) == numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "ends"),
+    [
+        ("coblos nang paling kanan, nang oranye", (False, True)),
+        ("yang ijo, nomor paling buncit", (False, True)),
+        ("pilih yang paling kiri saja", (True, False)),
+        ("jalannya paling jelek se-kabupaten", (False, False)),
+    ],
+)
+def test_a_post_can_point_at_the_first_or_last_candidate_by_ballot_position(text: str, ends: tuple[bool, bool]) -> None:
+    assert ballot_ends(fold(text)) == ends
 
 
 def test_role_words_of_one_group_match_each_other() -> None:
