@@ -30,7 +30,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from classifiers.listwise import fit_conditional_logit
-from classifiers.matcher import Marked, target_of
+from classifiers.matcher import Marked, Mention, target_of
 from classifiers.matcher_rules import LEVEL_WORDS, fold
 from classifiers.registry import ElectionSpec, RegistrySpec
 from classifiers.target_words import (
@@ -195,7 +195,8 @@ class _Post:
     marked: Marked
     role_word: np.ndarray  # per entity of the registry
     role_char: np.ndarray
-    named: list[set[tuple[str, ...]]]  # per name/alias/tagline/hashtag mention: every entity it can stand for
+    pointed: list[tuple[Mention, set[tuple[str, ...]]]]  # each mention with every entity it can stand for
+    named: list[set[tuple[str, ...]]]  # the same for the name/alias/tagline/hashtag mentions
     keys: set[tuple[str, ...]]  # every entity a mention points at
     covered: set[str]  # the elections of the ASN's region
     nearby: set[str]  # the other elections of the ASN's province: a neighbouring regency's race
@@ -214,21 +215,33 @@ class _Post:
     named_elections: list[str]  # the elections the post's mentions name (a candidate, a number, a region)
 
 
+def _also_meant(m: Mention, registry: RegistrySpec) -> set[tuple[str, ...]]:
+    """The other entities a mention can stand for. The matcher marks one; registries of different regions share
+    nicknames ("Pak Insinyur"), colours, and party numbers (each author's "partai nomor 9")."""
+    if m.kind in _NAMED:
+        return set(_surfaces(registry).get(_surface(m.text), ()))
+    if m.kind == "party_number":
+        number = int(m.text) if m.text.isdigit() else None
+        return {("p", p.abbr) for p in registry.parties if number is not None and p.number == number}
+    if m.kind == "colour":
+        said = fold(m.text)
+        return {e.key for e in _entities(registry) if e.colours is not None and e.colours.fullmatch(said)}
+    return set()
+
+
 def _read_post(text: str, marked: Marked, registry: RegistrySpec, region: str | None) -> _Post:
     folded = fold(text)
     word, char, word_m, char_m = _profiles(registry)
-    surfaces = _surfaces(registry)
     pointed = [
-        (m, set(_keys_of(m.election_id, m.candidate, m.party)) | set(surfaces.get(_surface(m.text), ()) if m.kind in _NAMED else ()))
-        for m in marked.mentions
-    ]  # fmt: skip
+        (m, set(_keys_of(m.election_id, m.candidate, m.party)) | _also_meant(m, registry)) for m in marked.mentions
+    ]
     after_partai = [folded[m.end() :].lstrip(" :-") for m in _PARTAI.finditer(folded)]
     spelt = spelt_out(folded)
     covered = {e.id for e in registry.elections if e.covers(region)}
     return _Post(
         folded=folded, marked=marked,
         role_word=word_m @ word.transform([spelt]).toarray()[0], role_char=char_m @ char.transform([spelt]).toarray()[0],
-        named=[ks for m, ks in pointed if m.kind in _NAMED], keys={k for _, ks in pointed for k in ks},
+        pointed=pointed, named=[ks for m, ks in pointed if m.kind in _NAMED], keys={k for _, ks in pointed for k in ks},
         covered=covered, nearby={e.id for e in registry.elections if e.id not in covered and _in_province(e, region)},
         levels={level for level, rx in LEVEL_WORDS.items() if rx.search(folded)}, hinted=level_hints(folded),
         office_now={level for level, rx in _OFFICE_NOW.items() if rx.search(folded)},
@@ -270,10 +283,11 @@ def candidate_features(text: str, marked: Marked, registry: RegistrySpec,
 
 
 def _party_signal(e: Entity, post: _Post, name_holders: Counter[str]) -> float:
-    """How plainly a post points at a party without the matcher's mentions: "partai ijo", "partai jukung",
-    "#TolakPartaiBanua"."""
+    """How plainly a post points at a party: its mentions ("partai nomor 9", its name), and what the matcher
+    does not find: "partai ijo", "partai jukung", "#TolakPartaiBanua"."""
+    mentioned = sum(m.candidate is None and e.key in ks for m, ks in post.pointed)
     colour = float(e.colours is not None and any(e.colours.match(w) for w in post.after_partai))
-    return colour + _partai_name(e, post, name_holders) + _in_hashtags(e, post)
+    return mentioned + colour + _partai_name(e, post, name_holders) + _in_hashtags(e, post)
 
 
 def _partai_name(e: Entity, post: _Post, name_holders: Counter[str]) -> float:
@@ -288,7 +302,7 @@ def _row(e: Entity, i: int, post: _Post, registry: RegistrySpec, holders: dict[s
          parties: dict[str, float]) -> list[float]:  # fmt: skip
     mentions = post.marked.mentions
     is_party = e.key[0] == "p"
-    own = [m for m in mentions if e.key in _keys_of(m.election_id, m.candidate, m.party)]
+    own = [m for m, ks in post.pointed if e.key in ks]
     numbered = sum(m.kind in {"number", "finger", "party_number"} for m in own)
     spoken = sum(n == e.number for n in post.spoken)
     best_word, best_char = post.role_word.max(), post.role_char.max()

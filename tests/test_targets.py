@@ -14,7 +14,16 @@ from classifiers.matcher import mark, target_of
 from classifiers.matcher_rules import fold
 from classifiers.registry import load_registry, parse_registry
 from classifiers.target_words import ballot_ends, concepts_of, spoken_numbers
-from classifiers.targets import FILENAME, TargetRanker, fit_ranker, load_ranker, resolve_target, save_ranker
+from classifiers.targets import (
+    FEATURES,
+    FILENAME,
+    TargetRanker,
+    candidate_features,
+    fit_ranker,
+    load_ranker,
+    resolve_target,
+    save_ranker,
+)
 
 REGISTRY = parse_registry("""
 parties:
@@ -237,7 +246,8 @@ def test_role_words_of_one_group_match_each_other() -> None:
 
 SHARED = parse_registry("""
 parties:
-  - {abbr: PHB, name: Partai Hijau Bangsa, aliases: [partai beringin hijau], colours: [hijau]}
+  - {abbr: PLS, name: Partai Lain Sekali, number: 9, colours: [ungu]}  # another region's ninth party
+  - {abbr: PHB, name: Partai Hijau Bangsa, number: 9, aliases: [partai beringin hijau], colours: [hijau]}
   - {abbr: PKR, name: Partai Kuning Raya, colours: [kuning]}
 elections:
   - id: pilwalkot-kaliwaru-2029
@@ -278,8 +288,27 @@ def in_lembana(text: str) -> dict[str, object] | None:
 
 def test_a_nickname_two_regions_share_goes_to_the_candidate_of_the_asns_region() -> None:
     text = "Pak Insinyur lima tahun menghitung proyek, sekarang menghitung suara."
-    assert mark(text, SHARED, LEMBANA).mentions[0].election_id == "pilwalkot-kaliwaru-2029"  # the first registered
+    marked = mark(text, SHARED, LEMBANA)
+    assert marked.mentions[0].election_id == "pilwalkot-kaliwaru-2029"  # the matcher marks the first registered
+    assert feature_of(text, "named") == {("pilwalkot-kaliwaru-2029", 1): 1, ("pilbup-lembana-2029", 1): 1}
     assert in_lembana(text) == {"election": "pilbup-lembana-2029", "candidate": 1}
+
+
+def feature_of(text: str, name: str) -> dict[tuple[str, object], float]:
+    """One feature's non-zero values for a post by an ASN of Lembana, by (election or "party", number or abbr)."""
+    entities, x = candidate_features(text, mark(text, SHARED, LEMBANA), SHARED, LEMBANA)
+    column = FEATURES.index(name)
+    keys = [
+        (str(e.target.get("election", "party")), e.target.get("candidate", e.target.get("party"))) for e in entities
+    ]
+    return {k: float(row[column]) for k, row in zip(keys, x, strict=True) if row[column]}
+
+
+def test_a_party_number_two_registries_share_goes_to_the_party_standing_in_the_asns_region() -> None:
+    text = "Besok jangan lupa, coblos partai nomor 9!"
+    assert mark(text, SHARED, LEMBANA).mentions[0].party == "PLS"  # the matcher takes the first registered
+    assert feature_of(text, "numbered") == {("party", "PLS"): 1, ("party", "PHB"): 1}
+    assert in_lembana(text) == {"party": "PHB"}
 
 
 def test_the_deputy_who_is_petahana_is_not_the_office_holder() -> None:
