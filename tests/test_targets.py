@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -328,3 +330,27 @@ def test_colour_emojis_hashtags_and_party_nicknames_point_at_their_entity(
 ) -> None:
     assert target_of(mark(text, SHARED, LEMBANA).mentions) is None  # nothing the matcher knows
     assert in_lembana(text) == expected
+
+
+def _benchmark() -> object:
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "targets.py"
+    spec = importlib.util.spec_from_file_location("benchmark_targets", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("guess", "kind"),
+    [
+        (None, "no target"),
+        ({"party": "PHB"}, "party vs candidate"),
+        ({"election": "pilbup-sukamaju-2029", "candidate": 1}, "wrong candidate, right election"),
+        ({"election": "pilgub-jateng-2029", "candidate": 2}, "wrong election"),
+    ],
+)
+def test_the_benchmark_sorts_a_miss_by_how_it_is_wrong(guess: dict[str, object] | None, kind: str) -> None:
+    gold = {"election": "pilbup-sukamaju-2029", "candidate": 2}
+    assert _benchmark().miss_kind(gold, guess) == kind  # type: ignore[attr-defined]
