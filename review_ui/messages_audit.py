@@ -1,5 +1,5 @@
 """Page texts for what the audit log and a case's history record: each action, each field of an entry's
-details and the values they take (a subject access export's rows per table too), and the English sentences
+details and the values they take (a subject access export's rows per table too, an account's last collection), and the English sentences
 the services write into them. Merged into the catalogue (review_ui.messages); Indonesian is the reference.
 review_ui.audit_text puts them together.
 """
@@ -134,6 +134,16 @@ ID: dict[str, str] = {
     "tbl_forwardedpack": "paket bukti diteruskan",
     "tbl_reviewaction": "tindakan peninjau",
     "tbl_auditlog": "entri log audit",
+    "collect_never": "belum pernah diambil",
+    "collect_ok": "berhasil",
+    "collect_not_found": "akun tidak ditemukan",
+    "collect_private": "akun privat",
+    "collect_suspended": "akun ditangguhkan",
+    "collect_rate_limited": "dibatasi platform, dicoba lagi nanti",
+    "collect_blocked_by_robots": "dilarang robots.txt",
+    "collect_not_configured": "pengambil belum dikonfigurasi",
+    "collect_bad_payload": "data dari platform tidak terbaca",
+    "collect_error": "gagal",
     "outcome_opened": "kasus baru",
     "outcome_linked": "kasus baru, tertaut ke kasus yang sudah diputus",
     "outcome_joined": "digabung ke kasus yang masih berjalan",
@@ -281,6 +291,16 @@ EN: dict[str, str] = {
     "tbl_forwardedpack": "forwarded evidence packs",
     "tbl_reviewaction": "reviewers' actions",
     "tbl_auditlog": "audit log entries",
+    "collect_never": "never collected",
+    "collect_ok": "ok",
+    "collect_not_found": "account not found",
+    "collect_private": "private account",
+    "collect_suspended": "account suspended",
+    "collect_rate_limited": "rate limited by the platform, retried later",
+    "collect_blocked_by_robots": "disallowed by robots.txt",
+    "collect_not_configured": "collector not configured",
+    "collect_bad_payload": "the platform's data could not be read",
+    "collect_error": "failed",
     "outcome_opened": "new case",
     "outcome_linked": "new case, linked to a decided one",
     "outcome_joined": "joined to an undecided case",

@@ -54,6 +54,9 @@ ROW_REASONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"digits 16-18 \(sequence\) must not be 000"), "nip_sequence"),
     (re.compile(r"is required"), "row_required"),
     (re.compile(r"is not an email address"), "row_not_email"),
+    (re.compile(r"is longer than (?P<limit>\d+) characters \((?P<n>\d+)\)"), "row_too_long"),
+    (re.compile(r"text after its closing quote"), "row_after_quote"),
+    (re.compile(r"opens a quote that is never closed"), "row_quote_open"),
 ]
 
 ID: dict[str, str] = {
@@ -85,6 +88,9 @@ ID: dict[str, str] = {
     "nip_sequence": "angka 16-18 (nomor urut) tidak boleh 000",
     "row_required": "wajib diisi",
     "row_not_email": "bukan alamat email",
+    "row_too_long": "lebih panjang dari {limit} karakter ({n})",
+    "row_after_quote": "ada teks setelah tanda kutip penutup",
+    "row_quote_open": "membuka tanda kutip yang tidak pernah ditutup",
     "row_n": "baris {n}",
     "import_kind_agency": "Instansi",
     "import_kind_asn": "ASN",
@@ -131,6 +137,9 @@ EN: dict[str, str] = {
     "nip_sequence": "digits 16-18 (sequence) must not be 000",
     "row_required": "is required",
     "row_not_email": "is not an email address",
+    "row_too_long": "is longer than {limit} characters ({n})",
+    "row_after_quote": "text after its closing quote",
+    "row_quote_open": "opens a quote that is never closed",
     "row_n": "row {n}",
     "import_kind_agency": "Agencies",
     "import_kind_asn": "ASN",

@@ -19,7 +19,7 @@ from tests.conftest import sqlite_url
 from tests.utils.full_history import ELECTIONS_YAML, FullHistory, seed_full_history
 from tests.utils.registry_csv import registry_rows, to_csv
 from tests.utils.review import csrf_of, login, make_client
-from tests.utils.visible_text import indonesian_words, offenders
+from tests.utils.visible_text import indonesian_words, offenders, visible_texts
 
 # Proper nouns of the seeded world that happen to be English words: none so far.
 ALLOWED: frozenset[str] = frozenset()
@@ -140,6 +140,7 @@ def test_every_catalogue_key_has_an_indonesian_and_an_english_text() -> None:
 
 
 def test_no_indonesian_page_shows_english_or_codes(indonesian_pages: dict[str, str]) -> None:
+    assert len(visible_texts(indonesian_pages["admin /audit"])) > 100  # the check reads the page, not nothing
     found = {name: offenders(html, allowed=ALLOWED) for name, html in indonesian_pages.items()}
     assert {name: words for name, words in found.items() if words} == {}
 
@@ -165,6 +166,7 @@ def english_pages(engine_with_history: tuple[Engine, FullHistory]) -> dict[str, 
 
 
 def test_the_english_page_stays_english(english_pages: dict[str, str]) -> None:
+    assert len(visible_texts(english_pages["admin /audit"])) > 100  # the check reads the page, not nothing
     found = {name: indonesian_words(html) for name, html in english_pages.items()}
     assert {name: words for name, words in found.items() if words} == {}
     assert "Violation confirmed" in english_pages["admin /audit"] and "Wk " in english_pages["admin /dashboard"]

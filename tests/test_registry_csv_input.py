@@ -34,6 +34,10 @@ COLUMNS = ["agency_code", "agency_name", "nip", "name", "unit", "position"]
 class Imported:
     ok: bool  # the CLI exited 0 without an exception / the page answered 200
     said: str  # what the person importing saw
+    language: str = "en"  # the command line speaks English, the page Indonesian
+
+    def says(self, english: str, indonesian: str) -> bool:
+        return (english if self.language == "en" else indonesian) in self.said
 
 
 Upload = Callable[[bytes], Imported]
@@ -65,9 +69,9 @@ def importer(
     def by_page(kind: str, data: bytes) -> Imported:
         if kind == "registry":  # runs in the background: follow the job to its end
             done = upload_registry(client, token, data, "f")
-            return Imported(done.state == "done", html.unescape(done.text))
+            return Imported(done.state == "done", html.unescape(done.text), "id")
         response = client.post(f"/admin/import/{kind}", data={"csrf_token": token}, files={"file": ("f", data)})
-        return Imported(response.status_code == 200, html.unescape(response.text))
+        return Imported(response.status_code == 200, html.unescape(response.text), "id")
 
     yield by_page
 
@@ -116,7 +120,10 @@ def test_a_huge_field_is_its_rows_error(upload: Upload, sqlite_engine: Engine) -
     rows = _rows("Rudi Hartono", "x" * 140_000, "Sri Wahyuni")
     got = upload(_csv(rows).encode())
     assert got.ok, got.said[-2000:]
-    assert "row 3: name: is longer than 2000 characters (140000)" in got.said
+    assert got.says(
+        "row 3: name: is longer than 2000 characters (140000)",
+        "baris 3: name: lebih panjang dari 2000 karakter (140000)",
+    )
     assert _names(sqlite_engine, rows) == {rows[0]["nip"]: "Rudi Hartono", rows[2]["nip"]: "Sri Wahyuni"}
 
 
@@ -137,8 +144,11 @@ def test_bad_quoting_rejects_only_its_row(upload: Upload, sqlite_engine: Engine)
     lines[3] = lines[3].replace("Dewi Lestari", '"Dewi Lestari')  # a quote never closed
     got = upload("\r\n".join(lines).encode())
     assert got.ok, got.said
-    assert "row 3: name: text after its closing quote" in got.said
-    assert "row 4: name: opens a quote that is never closed" in got.said
+    assert got.says("row 3: name: text after its closing quote", "baris 3: name: ada teks setelah tanda kutip penutup")
+    assert got.says(
+        "row 4: name: opens a quote that is never closed",
+        "baris 4: name: membuka tanda kutip yang tidak pernah ditutup",
+    )
     assert _names(sqlite_engine, rows) == {rows[0]["nip"]: "Rudi Hartono", rows[3]["nip"]: "Ani Suryani"}
 
 

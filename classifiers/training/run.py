@@ -115,14 +115,14 @@ def target_report(rows: list[CorpusRow], pred: list[str], ranker: TargetRanker |
     return {"target_accuracy": ranked / len(hits), "target_accuracy_mentions": rule}
 
 
-def fit_targets(data: TrainingData, seed: int) -> TargetRanker | None:
-    """The target ranker, fitted on the training rows' gold targets (classifiers/targets.py)."""
+def fit_targets(data: TrainingData) -> TargetRanker | None:
+    """The target ranker, fitted on the training rows' gold targets (classifiers/targets.py; deterministic)."""
     examples = []
     for r in data.split("train"):
         if r.label != "netral" and r.target:
             world = data.world_of(r.author)
             examples.append((r.text, mark(r.text, world, r.region), world, r.region, r.target))
-    return fit_ranker(examples, seed) if examples else None
+    return fit_ranker(examples) if examples else None
 
 
 def by_author(rows: list[CorpusRow], pred: list[str]) -> dict[str, dict[str, float]]:
@@ -169,7 +169,7 @@ def run_training(models_dir: Path, base: Path, data: TrainingData, *, seed: int 
         train_labels.append(example.label)
     losses = fit(model, tokenizer, train_texts, train_labels, options, progress)
     second = fit_lexical(train_texts, train_labels, seed) if lexical else None
-    targets = fit_targets(data, seed)
+    targets = fit_targets(data)
     config = StanceConfig(base=str(base.resolve()), num_layers=model.encoder.config.num_hidden_layers,
                           max_length=options.max_length, threshold=0.5 if threshold is None else threshold,
                           extra={"train_layers": options.train_layers, "lexical": lexical})  # fmt: skip

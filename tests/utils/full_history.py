@@ -16,7 +16,7 @@ from classifiers.elections import parse_registry
 from monitor.auth import create_user, disable_user
 from monitor.flagging.near_misses import mark_checked, open_by_hand
 from monitor.flagging.rules import FlagRules
-from monitor.models import Account, Asn, Case, CaseStatus, Post, Score, User
+from monitor.models import Account, Asn, Case, CaseStatus, CollectStatus, Post, Score, User
 from monitor.registry.accounts import change_account
 from monitor.registry.elections import import_elections
 from monitor.review import actions as act
@@ -98,6 +98,8 @@ def seed_full_history(engine: Engine) -> FullHistory:
 
         assert account is not None and account.id is not None
         change_account(s, account.id, "verify", reason="Dicocokkan dengan data BKN.", actor=admin.email)
+        account.last_status, account.last_collected_at = CollectStatus.rate_limited, datetime.now(UTC)
+        s.add(account)
         extra = create_user(s, "tamu@bawaslu.example.go.id", "Tamu Sementara", "auditor", password="kata-sandi-uji-123",
                             actor=admin.email)  # fmt: skip
         disable_user(s, extra.email, actor=admin.email)

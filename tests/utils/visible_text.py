@@ -33,7 +33,8 @@ ENGLISH_WORDS = frozenset(
     outcome side sanction sanctioned decided category note entry entries checkpoint verify chain broken
     intact page because only must read second first training hand near miss queue dashboard import
     filters filter search select next older enable disable disabled enabled password reset upload file
-    language lang all any active inactive unknown other own
+    language lang all any active inactive unknown other own never private suspended limited blocked configured
+    ok
     """.split()  # noqa: SIM905  (a word list reads and grows more easily as text)
 )
 
@@ -55,7 +56,7 @@ def visible_texts(html: str) -> list[str]:
     soup = BeautifulSoup(html, "html.parser")
     for hidden in soup.find_all(["script", "style"]):
         hidden.decompose()
-    for raw in soup.select('.raw, [lang="en"]'):
+    for raw in soup.select('.raw, body [lang="en"]'):  # within the page: <html lang="en"> is the page
         raw.decompose()
     texts = [str(node).strip() for node in soup.find_all(string=True)]
     for element in soup.find_all(True):
